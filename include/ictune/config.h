@@ -1,0 +1,90 @@
+/* config.h - the tuning configuration, loaded from YAML with libyaml.
+ *
+ * ict_config_load() reads and validates the whole file; every error names
+ * file:line:column, what was found and what was expected. The result is a
+ * plain, read-only struct owned by the caller (ict_config_free). */
+#ifndef ICTUNE_CONFIG_H
+#define ICTUNE_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ictune/error.h"
+#include "ictune/space.h"
+
+#define ICT_CONFIG_MAX_BYTES (4u << 20)   /* larger files are refused */
+
+typedef enum ict_goal { ICT_MINIMIZE = 0, ICT_MAXIMIZE = 1 } ict_goal_t;
+typedef enum ict_cmp { ICT_LT, ICT_LE, ICT_GT, ICT_GE } ict_cmp_t;
+
+typedef struct ict_constraint {
+    char *metric;
+    ict_cmp_t op;
+    double bound;
+    char *text;                 /* as written, for messages */
+} ict_constraint_t;
+
+typedef struct ict_command {
+    char *shell;                /* string form: run with /bin/sh -c ... */
+    char **argv;                /* list form (argc items, NULL-terminated) */
+    size_t argc;
+    int line, col;
+} ict_command_t;
+
+typedef struct ict_option {     /* one strategy option, value as written */
+    char *key;
+    char *value;
+    int line, col;
+} ict_option_t;
+
+typedef struct ict_config {
+    char *path;
+    char *text;                 /* the file's full text */
+    size_t text_len;
+    char *name;
+    char *output;               /* default "<name>.h5" */
+    char *workdir;              /* default "runs" */
+    ict_command_t command;
+    int has_prepare;
+    ict_command_t prepare;
+    ict_space_t *space;
+    char *objective;            /* metric name */
+    ict_goal_t goal;
+    int parse_last_number;      /* objective: {parse: last-number} */
+    ict_constraint_t *constraints;
+    size_t n_constraints;
+    char **metrics;             /* further metrics to record */
+    size_t n_metrics;
+    char *strategy;             /* default "dsice" */
+    ict_option_t *options;
+    size_t n_options;
+    int64_t max_evaluations;    /* 0: no limit */
+    double timeout;             /* seconds; 0: none */
+    int retries;
+} ict_config_t;
+
+/* Load and validate path. On success *out owns a new config. */
+int ict_config_load(const char *path, ict_config_t **out, ict_error_t *err);
+
+/* The same from a buffer; name is used in messages. */
+int ict_config_parse(const char *name, const char *text, size_t len,
+                     ict_config_t **out, ict_error_t *err);
+
+void ict_config_free(ict_config_t *c);
+
+/* Look up a strategy option's text; NULL when absent. */
+const ict_option_t *ict_config_option(const ict_config_t *c, const char *key);
+
+/* Override a search setting, as `--set KEY=VALUE` does: KEY is strategy,
+ * max_evaluations or an option of the (new) strategy. Changing the strategy
+ * drops the options the new one does not take. */
+int ict_config_set_search(ict_config_t *c, const char *key, const char *value,
+                          ict_error_t *err);
+
+/* Parse a duration such as "9h", "30m", "1h30m", "45s" or "90" (seconds). */
+int ict_parse_duration(const char *text, double *seconds);
+
+/* Does value satisfy the constraint? */
+int ict_constraint_holds(const ict_constraint_t *k, double value);
+
+#endif

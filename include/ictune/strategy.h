@@ -1,0 +1,87 @@
+/* strategy.h - the search strategy contract and its static registry.
+ *
+ * A strategy proposes *stages*: batches of points to evaluate. The search
+ * driver (search.h) hands back the stage's results all at once and in the
+ * stage's own order, whatever order they arrived in, so a strategy is a
+ * deterministic function of the config and the measured values. A strategy
+ * works on internal values that are always minimised (the driver flips the
+ * sign for maximisation) and never proposes a point with a final result.
+ *
+ * To add one: write src/strategies/foo.c ending in
+ *   const ict_strategy_t ict_strategy_foo = { .abi = ICT_STRATEGY_ABI, ... };
+ * add it to the registry in src/strategy.c and to src/meson.build. The
+ * contract test (tests/test_strategy_contract.c) then covers it. */
+#ifndef ICTUNE_STRATEGY_H
+#define ICTUNE_STRATEGY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ictune/config.h"
+#include "ictune/error.h"
+#include "ictune/space.h"
+
+#define ICT_STRATEGY_ABI 1
+
+typedef struct ict_db ict_db_t;
+
+typedef struct ict_option_info {
+    const char *key;
+    const char *def;            /* default, as text */
+    const char *help;
+} ict_option_info_t;
+
+/* What the strategy sees of the run: read-only. */
+typedef struct ict_strategy_ctx {
+    const ict_space_t *space;
+    const ict_config_t *config; /* options come from here */
+    const ict_db_t *db;         /* every final result so far */
+    /* Feasibility known before running (simulate's table); may be NULL. */
+    int (*known_feasible)(void *ud, uint64_t flat);
+    void *feasible_ud;
+} ict_strategy_ctx_t;
+
+/* A stage the strategy fills: n flat points, and the DSICE level. */
+typedef struct ict_stage {
+    uint64_t *points;
+    size_t n, cap;
+    int level;
+} ict_stage_t;
+
+int ict_stage_push(ict_stage_t *st, uint64_t flat);
+
+typedef struct ict_strategy {
+    unsigned abi;               /* ICT_STRATEGY_ABI */
+    const char *name;
+    const char *help;
+    size_t priv_size;           /* the driver allocates this much, zeroed */
+    const ict_option_info_t *options;   /* {NULL} terminated */
+    int (*init)(void *priv, const ict_strategy_ctx_t *ctx, ict_error_t *err);
+    /* Fill st (empty on entry) with the next stage. Return 0 with st->n > 0,
+     * 1 when the search is over, or a negative errno. Points already in the
+     * database must not be proposed. */
+    int (*next)(void *priv, ict_stage_t *st, ict_error_t *err);
+    /* The stage is complete: every point has a final result in ctx->db. */
+    int (*observe)(void *priv, const ict_stage_t *st, ict_error_t *err);
+    void (*fini)(void *priv);   /* optional */
+} ict_strategy_t;
+
+/* Look up by name; NULL when unknown. */
+const ict_strategy_t *ict_strategy_find(const char *name);
+/* The registry, NULL-terminated. */
+const ict_strategy_t *const *ict_strategy_list(void);
+
+/* Typed access to the config's options of the strategy, with defaults taken
+ * from its option table. Errors name the option's file:line:col. */
+int ict_option_int(const ict_strategy_ctx_t *ctx, const ict_strategy_t *s,
+                   const char *key, long long lo, long long hi,
+                   long long *out, ict_error_t *err);
+int ict_option_double(const ict_strategy_ctx_t *ctx, const ict_strategy_t *s,
+                      const char *key, double lo, double hi, double *out,
+                      ict_error_t *err);
+/* One of the '|'-separated words in choices; *out is its position. */
+int ict_option_choice(const ict_strategy_ctx_t *ctx, const ict_strategy_t *s,
+                      const char *key, const char *choices, int *out,
+                      ict_error_t *err);
+
+#endif

@@ -1,0 +1,322 @@
+/* search.c - the driver: stages from the strategy, results from anywhere.
+ *
+ * Results of a stage are buffered and committed to the database in the
+ * stage's order once the stage is complete, so even tie-breaking ("the
+ * earliest best") is independent of arrival order. */
+#include "ictune/search.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ictune/strategy.h"
+
+typedef struct slot {
+    uint64_t flat;
+    uint64_t id;
+    int run;            /* 1: to evaluate; 0: known infeasible */
+    int reported;
+    int status;
+    double value;
+} slot_t;
+
+struct ict_search {
+    const ict_config_t *cfg;
+    const ict_strategy_t *strat;
+    void *priv;
+    ict_strategy_ctx_t ctx;
+    ict_db_t *db;
+    ict_stage_t st;             /* as the strategy proposed it */
+    slot_t *slots;
+    size_t nslots, cap;
+    size_t *run_idx;            /* positions of the points to run */
+    size_t nrun, nreported;
+    size_t *hash;               /* stage position + 1 by flat, open addr. */
+    size_t hcap;
+    int level;
+    int last_stage;             /* truncated by the budget */
+    int done;
+    ict_search_stats_t stats;
+};
+
+static const char *const status_names[ICT_STATUS_COUNT] = {
+    "OK", "FAILED", "TIMEOUT", "NO_RESULT", "BAD_RESULT", "INFEASIBLE",
+    "SKIPPED"};
+
+const char *ict_status_name(int s)
+{
+    return s >= 0 && s < ICT_STATUS_COUNT ? status_names[s] : "UNKNOWN";
+}
+
+int ict_search_new(ict_search_t **out, const ict_config_t *c,
+                   const ict_search_opts_t *opts, ict_error_t *err)
+{
+    const ict_strategy_t *st = ict_strategy_find(c->strategy);
+    if (!st)
+        return ict_errorf(err, -ENOENT, "unknown strategy '%s'", c->strategy);
+    ict_search_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return -ENOMEM;
+    s->cfg = c;
+    s->strat = st;
+    int rc = ict_db_new(&s->db);
+    if (rc) {
+        free(s);
+        return rc;
+    }
+    s->priv = calloc(1, st->priv_size ? st->priv_size : 1);
+    if (!s->priv) {
+        ict_search_free(s);
+        return -ENOMEM;
+    }
+    s->ctx.space = c->space;
+    s->ctx.config = c;
+    s->ctx.db = s->db;
+    if (opts) {
+        s->ctx.known_feasible = opts->known_feasible;
+        s->ctx.feasible_ud = opts->feasible_ud;
+    }
+    rc = st->init(s->priv, &s->ctx, err);
+    if (rc) {
+        if (st->fini)
+            st->fini(s->priv);
+        free(s->priv);
+        s->priv = NULL;
+        ict_search_free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+void ict_search_free(ict_search_t *s)
+{
+    if (!s)
+        return;
+    if (s->priv && s->strat->fini)
+        s->strat->fini(s->priv);
+    free(s->priv);
+    ict_db_free(s->db);
+    free(s->st.points);
+    free(s->slots);
+    free(s->run_idx);
+    free(s->hash);
+    free(s);
+}
+
+static size_t hslot(const ict_search_t *s, uint64_t flat)
+{
+    uint64_t h = flat * 0x9e3779b97f4a7c15ull;
+    size_t mask = s->hcap - 1, i = (size_t)(h >> 20) & mask;
+    while (s->hash[i] && s->slots[s->hash[i] - 1].flat != flat)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* Lay out the strategy's stage: check the contract, split off the points
+ * known infeasible, apply the budget. */
+static int build(ict_search_t *s, ict_error_t *err)
+{
+    size_t n = s->st.n;
+    if (n > s->cap) {
+        slot_t *ns = realloc(s->slots, n * sizeof *ns);
+        size_t *nr = realloc(s->run_idx, n * sizeof *nr);
+        if (ns)
+            s->slots = ns;
+        if (nr)
+            s->run_idx = nr;
+        if (!ns || !nr)
+            return -ENOMEM;
+        s->cap = n;
+    }
+    size_t hcap = 16;
+    while (hcap < 2 * n)
+        hcap *= 2;
+    if (hcap > s->hcap) {
+        free(s->hash);
+        s->hash = malloc(hcap * sizeof *s->hash);
+        if (!s->hash) {
+            s->hcap = 0;
+            return -ENOMEM;
+        }
+        s->hcap = hcap;
+    }
+    memset(s->hash, 0, s->hcap * sizeof *s->hash);
+    uint64_t size = ict_space_size(s->cfg->space);
+    s->nslots = 0;
+    s->nrun = s->nreported = 0;
+    uint64_t left = s->cfg->max_evaluations
+                        ? (uint64_t)s->cfg->max_evaluations - s->stats.evaluations
+                        : UINT64_MAX;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t f = s->st.points[i];
+        if (f >= size)
+            return ict_errorf(err, -EPROTO, "strategy %s proposed point %llu "
+                              "outside the space of %llu points",
+                              s->strat->name, (unsigned long long)f,
+                              (unsigned long long)size);
+        if (ict_db_get(s->db, f))
+            return ict_errorf(err, -EPROTO, "strategy %s proposed point %llu, "
+                              "which already has a final result",
+                              s->strat->name, (unsigned long long)f);
+        size_t h = hslot(s, f);
+        if (s->hash[h])
+            return ict_errorf(err, -EPROTO, "strategy %s proposed point %llu "
+                              "twice in one stage", s->strat->name,
+                              (unsigned long long)f);
+        int run = !s->ctx.known_feasible ||
+                  s->ctx.known_feasible(s->ctx.feasible_ud, f);
+        if (run && s->nrun >= left) {
+            s->last_stage = 1;      /* budget: the rest is never run */
+            break;
+        }
+        slot_t *sl = &s->slots[s->nslots];
+        *sl = (slot_t){f, 0, run, !run, ICT_STATUS_SKIPPED, NAN};
+        if (run) {
+            sl->id = s->stats.evaluations + s->nrun;
+            s->run_idx[s->nrun++] = s->nslots;
+        } else {
+            s->nreported++;
+        }
+        s->hash[h] = ++s->nslots;
+    }
+    if (s->nrun == left && left != UINT64_MAX)
+        s->last_stage = 1;
+    return 0;
+}
+
+/* Commit a complete stage in its own order, then let the strategy see it. */
+static int commit(ict_search_t *s, ict_error_t *err)
+{
+    int goal_max = s->cfg->goal == ICT_MAXIMIZE;
+    for (size_t i = 0; i < s->nslots; i++) {
+        slot_t *sl = &s->slots[i];
+        int valid = sl->status == ICT_STATUS_OK && isfinite(sl->value);
+        double y = goal_max ? -sl->value : sl->value;
+        int rc = ict_db_put(s->db, sl->flat, valid, y, sl->status);
+        if (rc)
+            return rc;
+        if (sl->run) {
+            s->stats.evaluations++;
+            s->stats.invalid += !valid;
+        } else {
+            s->stats.skipped++;
+        }
+    }
+    if (s->nrun)
+        s->stats.stages++;
+    if (s->last_stage) {
+        s->done = 1;
+        s->stats.budget_reached = 1;
+        return 0;
+    }
+    /* The strategy's stage may be longer than what was laid out only when
+     * the budget cut it, handled above. */
+    return s->strat->observe(s->priv, &s->st, err);
+}
+
+int ict_search_next(ict_search_t *s, ict_error_t *err)
+{
+    if (s->nslots && s->nreported < s->nslots)
+        return ict_errorf(err, -EBUSY, "the current stage has %zu points "
+                          "without a result", s->nslots - s->nreported);
+    for (;;) {
+        if (s->done)
+            return 1;
+        if (s->cfg->max_evaluations &&
+            s->stats.evaluations >= (uint64_t)s->cfg->max_evaluations) {
+            s->done = 1;
+            s->stats.budget_reached = 1;
+            return 1;
+        }
+        s->st.n = 0;
+        s->st.level = 0;
+        s->nslots = 0;
+        int rc = s->strat->next(s->priv, &s->st, err);
+        if (rc < 0)
+            return rc;
+        if (rc == 1 || s->st.n == 0) {
+            s->done = 1;
+            return 1;
+        }
+        s->level = s->st.level;
+        if ((rc = build(s, err)))
+            return rc;
+        if (s->nrun > 0)
+            return 0;
+        /* Nothing to run: every point was known infeasible. */
+        if ((rc = commit(s, err)))
+            return rc;
+        s->nslots = 0;
+    }
+}
+
+size_t ict_search_stage_size(const ict_search_t *s) { return s->nrun; }
+
+uint64_t ict_search_stage_point(const ict_search_t *s, size_t i)
+{
+    return s->slots[s->run_idx[i]].flat;
+}
+
+uint64_t ict_search_stage_id(const ict_search_t *s, size_t i)
+{
+    return s->slots[s->run_idx[i]].id;
+}
+
+int ict_search_stage_level(const ict_search_t *s) { return s->level; }
+long ict_search_stage_no(const ict_search_t *s) { return s->stats.stages + 1; }
+
+int ict_search_report(ict_search_t *s, uint64_t flat, ict_status_t status,
+                      double value, ict_error_t *err)
+{
+    if (!s->hcap || !s->nslots)
+        return ict_errorf(err, -EINVAL, "a result for point %llu, but no "
+                          "stage is running", (unsigned long long)flat);
+    size_t h = hslot(s, flat);
+    if (!s->hash[h] || !s->slots[s->hash[h] - 1].run)
+        return ict_errorf(err, -EINVAL, "a result for point %llu, which is "
+                          "not in the current stage",
+                          (unsigned long long)flat);
+    slot_t *sl = &s->slots[s->hash[h] - 1];
+    if (sl->reported)
+        return ict_errorf(err, -EALREADY, "a second result for point %llu",
+                          (unsigned long long)flat);
+    if ((int)status < 0 || status >= ICT_STATUS_COUNT)
+        return ict_errorf(err, -EINVAL, "status %d is not an outcome",
+                          (int)status);
+    sl->reported = 1;
+    sl->status = status;
+    sl->value = value;
+    if (++s->nreported == s->nslots) {
+        int rc = commit(s, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int ict_search_stage_complete(const ict_search_t *s)
+{
+    return s->nreported == s->nslots;
+}
+
+int ict_search_best(const ict_search_t *s, uint64_t *flat, double *value)
+{
+    const ict_db_entry_t *e = ict_db_best(s->db);
+    if (!e)
+        return -ENOENT;
+    if (flat)
+        *flat = e->flat;
+    if (value)
+        *value = s->cfg->goal == ICT_MAXIMIZE ? -e->y : e->y;
+    return 0;
+}
+
+void ict_search_stats(const ict_search_t *s, ict_search_stats_t *out)
+{
+    *out = s->stats;
+}
+
+const ict_db_t *ict_search_db(const ict_search_t *s) { return s->db; }
+const ict_space_t *ict_search_space(const ict_search_t *s) { return s->cfg->space; }

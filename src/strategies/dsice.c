@@ -1,0 +1,312 @@
+/* dsice.c - DSICE, level-wise parallel (dsice-algorithm.md 3.7).
+ *
+ * From the base, every line of the current level (axes, then directions in
+ * which 2, 3, ... parameters change at once) that was not yet searched from
+ * this base is searched at the same time; a stage holds the next points of
+ * all of them. line_search: full takes every unmeasured point of each line
+ * (the reference application's "39 points" first stage); ippe takes the
+ * four tri points, then per_line IPPE suggestions of each line per stage.
+ * When the level's lines are finished the base moves to the best point
+ * found if it is strictly better (keeping the level), else the level rises;
+ * the search ends when the top level brings no improvement. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "lines.h"
+#include "ictune/search.h"
+
+typedef struct dsice {
+    const ict_strategy_ctx_t *ctx;
+    size_t D;
+    ict__dsice_opts_t o;
+    int full;
+    size_t per_line;
+    int phase;                  /* 0 start, 1 lines, 2 done */
+    int32_t *base;
+    uint64_t base_flat;
+    double base_y;
+    int k;
+    ict_db_t *searched;         /* direction codes searched from the base */
+    ict__line_t *lines;
+    size_t nlines;
+    int round;                  /* lines are set up for the current level */
+    size_t *buf;
+} dsice_t;
+
+extern const ict_strategy_t ict_strategy_dsice;
+
+static const ict_option_info_t options[] = {
+    {"line_search", "ippe", "ippe (tri points, then per_line IPPE "
+                            "suggestions per line per stage) or full (whole "
+                            "lines in one stage)"},
+    {"per_line", "1", "IPPE suggestions taken from each line per stage"},
+    ICT__DSICE_OPTIONS,
+    {NULL, NULL, NULL},
+};
+
+static int init(void *priv, const ict_strategy_ctx_t *ctx, ict_error_t *err)
+{
+    dsice_t *d = priv;
+    d->ctx = ctx;
+    d->D = ict_space_dims(ctx->space);
+    int rc = ict__dsice_opts(ctx, &ict_strategy_dsice, &d->o, err);
+    if (rc)
+        return rc;
+    int mode;
+    if ((rc = ict_option_choice(ctx, &ict_strategy_dsice, "line_search",
+                                "ippe|full", &mode, err)))
+        return rc;
+    d->full = mode == 1;
+    long long pl;
+    if ((rc = ict_option_int(ctx, &ict_strategy_dsice, "per_line", 1, 1000000,
+                             &pl, err)))
+        return rc;
+    d->per_line = (size_t)pl;
+    d->base = calloc(d->D ? d->D : 1, sizeof *d->base);
+    if (!d->base || (rc = ict_db_new(&d->searched)))
+        return -ENOMEM;
+    rc = ict__start_point(ctx->space, d->o.start_random, d->o.seed,
+                          ctx->known_feasible, ctx->feasible_ud, d->base);
+    if (rc)
+        return rc;
+    d->base_flat = ict_space_flat(ctx->space, d->base);
+    d->base_y = INFINITY;
+    d->k = 1;
+    return 0;
+}
+
+static void free_lines(dsice_t *d)
+{
+    for (size_t i = 0; i < d->nlines; i++)
+        ict__line_fini(&d->lines[i]);
+    free(d->lines);
+    d->lines = NULL;
+    d->nlines = 0;
+    d->round = 0;
+}
+
+static void fini(void *priv)
+{
+    dsice_t *d = priv;
+    free_lines(d);
+    free(d->base);
+    free(d->buf);
+    ict_db_free(d->searched);
+}
+
+static int reset_searched(dsice_t *d)
+{
+    ict_db_free(d->searched);
+    d->searched = NULL;
+    return ict_db_new(&d->searched);
+}
+
+/* Lines of levels 1..k through the base, not yet searched from it. */
+static int setup_round(dsice_t *d)
+{
+    int8_t *deltas;
+    size_t count;
+    int rc = ict__neighbours(d->ctx->space, d->base, d->k, &deltas, &count);
+    if (rc)
+        return rc;
+    d->lines = calloc(count ? count : 1, sizeof *d->lines);
+    if (!d->lines) {
+        free(deltas);
+        return -ENOMEM;
+    }
+    ict_db_t *seen;
+    if ((rc = ict_db_new(&seen))) {
+        free(deltas);
+        return rc;
+    }
+    size_t maxn = 0;
+    for (size_t i = 0; i < count && !rc; i++) {
+        int8_t *dir = deltas + i * d->D;
+        ict__dir_normalise(dir, d->D);
+        uint64_t code = ict__dir_code(dir, d->D);
+        if (ict_db_get(d->searched, code) || ict_db_get(seen, code))
+            continue;
+        ict_db_put(seen, code, 0, 0, 0);
+        ict__line_t *L = &d->lines[d->nlines];
+        rc = ict__line_build(L, d->ctx->space, d->base, dir, &d->o.ippe);
+        if (rc == -ENODATA) {
+            rc = 0;
+            continue;
+        }
+        if (rc)
+            break;
+        d->nlines++;
+        if (L->n > maxn)
+            maxn = L->n;
+        rc = ict__line_sync(L, d->ctx->db);
+    }
+    ict_db_free(seen);
+    free(deltas);
+    if (rc)
+        return rc;
+    free(d->buf);
+    d->buf = malloc((maxn ? maxn : 1) * sizeof *d->buf);
+    if (!d->buf)
+        return -ENOMEM;
+    /* Level-major order: the stage interleaves lines of level 1 first. */
+    for (size_t i = 1; i < d->nlines; i++)
+        for (size_t j = i; j > 0 && d->lines[j - 1].nnz > d->lines[j].nnz; j--) {
+            ict__line_t t = d->lines[j];
+            d->lines[j] = d->lines[j - 1];
+            d->lines[j - 1] = t;
+        }
+    d->round = 1;
+    return 0;
+}
+
+/* All lines of the round are finished: move or escalate. 1 = search over. */
+static int end_round(dsice_t *d)
+{
+    int rc = 0;
+    size_t best_line = SIZE_MAX, best_pos = 0;
+    double best_y = d->base_y;
+    for (size_t i = 0; i < d->nlines; i++) {
+        if ((rc = ict_db_put(d->searched, d->lines[i].code, 0, 0, 0)) &&
+            rc != -EEXIST)
+            return rc;
+        size_t pos;
+        double y;
+        if (ict__line_best(&d->lines[i], &pos, &y) == 0 && y < best_y) {
+            best_y = y;
+            best_line = i;
+            best_pos = pos;
+        }
+    }
+    if (best_line != SIZE_MAX) {
+        ict__line_t *L = &d->lines[best_line];
+        uint64_t code = L->code;
+        d->base_flat = L->flat[best_pos];
+        d->base_y = best_y;
+        ict_space_unflat(d->ctx->space, d->base_flat, d->base);
+        free_lines(d);
+        if ((rc = reset_searched(d)) || (rc = ict_db_put(d->searched, code, 0, 0, 0)))
+            return rc;
+        return 0;
+    }
+    free_lines(d);
+    if (d->k >= d->o.max_level)
+        return 1;
+    d->k++;
+    return 0;
+}
+
+static int push_stage(dsice_t *d, ict_stage_t *st)
+{
+    /* Round-robin over the unfinished lines, level by level. */
+    size_t i = 0;
+    while (i < d->nlines) {
+        size_t j = i;
+        while (j < d->nlines && d->lines[j].nnz == d->lines[i].nnz)
+            j++;
+        size_t depth = 0;
+        for (int more = 1; more; depth++) {
+            more = 0;
+            for (size_t l = i; l < j; l++) {
+                ict__line_t *L = &d->lines[l];
+                if (L->finished)
+                    continue;
+                size_t want, got;
+                if (d->full) {
+                    got = ict_ippe_unmeasured(L->ippe, d->buf, L->n);
+                    want = got;
+                } else {
+                    got = ict_ippe_suggest(L->ippe, d->buf, L->n);
+                    size_t tri = ict_ippe_tri_left(L->ippe);
+                    want = tri ? tri : d->per_line;  /* tri points: a batch */
+                }
+                if (got > want)
+                    got = want;
+                if (depth < got) {
+                    int rc = ict_stage_push(st, L->flat[d->buf[depth]]);
+                    if (rc)
+                        return rc;
+                    more |= depth + 1 < got;
+                }
+            }
+        }
+        i = j;
+    }
+    return 0;
+}
+
+static int next(void *priv, ict_stage_t *st, ict_error_t *err)
+{
+    dsice_t *d = priv;
+    const ict_db_t *db = d->ctx->db;
+    if (d->phase == 0) {
+        const ict_db_entry_t *e = ict_db_get(db, d->base_flat);
+        d->phase = 1;
+        if (!e) {
+            st->level = 0;
+            return ict_stage_push(st, d->base_flat);
+        }
+        d->base_y = e->valid ? e->y : INFINITY;
+    }
+    if (d->phase == 2)
+        return 1;
+    for (;;) {
+        int rc;
+        if (!d->round && (rc = setup_round(d)))
+            return ict_errorf(err, rc, "dsice: cannot set up the lines of "
+                              "level %d", d->k);
+        int open = 0;
+        for (size_t i = 0; i < d->nlines; i++)
+            open |= !d->lines[i].finished;
+        if (open) {
+            st->level = d->k;
+            if ((rc = push_stage(d, st)))
+                return rc;
+            if (st->n)
+                return 0;
+        }
+        rc = end_round(d);
+        if (rc < 0)
+            return rc;
+        if (rc == 1) {
+            d->phase = 2;
+            return 1;
+        }
+    }
+}
+
+static int observe(void *priv, const ict_stage_t *st, ict_error_t *err)
+{
+    dsice_t *d = priv;
+    (void)st;
+    (void)err;
+    if (d->phase == 1 && !d->round) {
+        const ict_db_entry_t *e = ict_db_get(d->ctx->db, d->base_flat);
+        if (e)
+            d->base_y = e->valid ? e->y : INFINITY;
+        return 0;
+    }
+    for (size_t i = 0; i < d->nlines; i++) {
+        if (d->lines[i].finished)
+            continue;
+        int rc = ict__line_sync(&d->lines[i], d->ctx->db);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+const ict_strategy_t ict_strategy_dsice = {
+    .abi = ICT_STRATEGY_ABI,
+    .name = "dsice",
+    .help = "DSICE, level-wise parallel: all lines of a level through the "
+            "base at once, each searched with IPPE",
+    .priv_size = sizeof(dsice_t),
+    .options = options,
+    .init = init,
+    .next = next,
+    .observe = observe,
+    .fini = fini,
+};

@@ -1,0 +1,114 @@
+/* test_ippe.c - IPPE on one line: tri points, trisection order (without
+ * the reference library's bug 5.1) and the trace of dsice-algorithm.md 2.8. */
+#include <errno.h>
+
+#include "ictune/ippe.h"
+#include "test.h"
+
+static double g(double x) { return 0.02 * (x - 13.3) * (x - 13.3) + 1 + 0.15 * sin(1.3 * x); }
+
+int main(void)
+{
+    size_t o[32];
+    CHECK_EQ(ict_tri_order(11, o), 11);
+    size_t want11[] = {0, 10, 3, 6, 1, 2, 4, 5, 7, 8, 9};
+    for (int i = 0; i < 11; i++)
+        CHECK_EQ(o[i], want11[i]);
+    CHECK_EQ(ict_tri_order(10, o), 10);
+    size_t want10[] = {0, 9, 3, 6};
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ(o[i], want10[i]);
+    CHECK_EQ(ict_tri_order(21, o), 21);
+    size_t want21[] = {0, 20, 6, 13};
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ(o[i], want21[i]);
+    /* every index exactly once, for many n */
+    for (size_t n = 1; n < 32; n++) {
+        int seen[32] = {0};
+        CHECK_EQ(ict_tri_order(n, o), n);
+        for (size_t i = 0; i < n; i++) {
+            CHECK(o[i] < n);
+            CHECK(!seen[o[i]]);
+            seen[o[i]] = 1;
+        }
+    }
+    CHECK_EQ(ict_tri_order(3, o), 3);
+    CHECK_EQ(o[2], 1);
+
+    /* The 2.8 trace: n = 21, alpha 0.1, sequential. */
+    ict_ippe_t *l;
+    CHECK_EQ(ict_ippe_new(&l, 21, NULL), 0);
+    size_t s[21];
+    CHECK_EQ(ict_ippe_phase(l), ICT_IPPE_TRI);
+    CHECK_EQ(ict_ippe_tri_left(l), 4);
+    CHECK_EQ(ict_ippe_suggest(l, s, 4) , 21);
+    size_t tri[] = {0, 20, 6, 13};
+    for (int i = 0; i < 4; i++) {
+        CHECK_EQ(s[i], tri[i]);
+        ict_ippe_set(l, tri[i], 1, g((double)tri[i]));
+    }
+    CHECK_EQ(ict_ippe_update(l), 0);
+    size_t best;
+    CHECK_EQ(ict_ippe_estimated_best(l, &best), 0);
+    CHECK_EQ(best, 13);
+    size_t expect_next[] = {12, 14, 5, 4};
+    size_t expect_best[] = {14, 13, 13, 13};
+    int finished = 0;
+    for (int step = 0; step < 4; step++) {
+        CHECK(!finished);
+        CHECK(ict_ippe_suggest(l, s, 1) > 0);
+        CHECK_EQ(s[0], expect_next[step]);
+        ict_ippe_set(l, s[0], 1, g((double)s[0]));
+        finished = ict_ippe_update(l);
+        CHECK(finished >= 0);
+        ict_ippe_estimated_best(l, &best);
+        CHECK_EQ(best, expect_best[step]);
+    }
+    CHECK_EQ(finished, 1);
+    CHECK_EQ(ict_ippe_final(l), 8);
+    double y;
+    CHECK_EQ(ict_ippe_best(l, &best, &y), 0);
+    CHECK_EQ(best, 13);
+    CHECK_EQ(ict_ippe_suggest(l, s, 21), 0);      /* finished: no more */
+    ict_ippe_free(l);
+
+    /* Invalid points are measured but never fitted; a line with fewer than
+     * two valid points keeps sampling until all are measured. */
+    CHECK_EQ(ict_ippe_new(&l, 6, NULL), 0);
+    for (size_t i = 0; i < 6; i++) {
+        size_t k = ict_ippe_suggest(l, s, 6);
+        CHECK(k == 6 - i);
+        ict_ippe_set(l, s[0], 0, NAN);
+        int r = ict_ippe_update(l);
+        CHECK_EQ(r, i == 5);
+    }
+    CHECK_EQ(ict_ippe_best(l, &best, &y), -ENOENT);
+    ict_ippe_free(l);
+
+    /* A NaN reported as valid is stored as invalid. */
+    CHECK_EQ(ict_ippe_new(&l, 3, NULL), 0);
+    ict_ippe_set(l, 0, 1, NAN);
+    ict_ippe_set(l, 1, 1, 2.0);
+    ict_ippe_set(l, 2, 1, 1.0);
+    CHECK_EQ(ict_ippe_update(l), 1);
+    CHECK_EQ(ict_ippe_best(l, &best, &y), 0);
+    CHECK_EQ(best, 2);
+    ict_ippe_free(l);
+
+    /* max_points stops a long line */
+    ict_ippe_params_t p = ICT_IPPE_DEFAULTS;
+    p.max_points = 5;
+    p.confirm = 1000;
+    CHECK_EQ(ict_ippe_new(&l, 100, &p), 0);
+    int r = 0;
+    size_t measured = 0;
+    while (!r) {
+        CHECK(ict_ippe_suggest(l, s, 1) > 0);
+        ict_ippe_set(l, s[0], 1, fabs((double)s[0] - 37.0));
+        measured++;
+        r = ict_ippe_update(l);
+    }
+    CHECK_EQ(measured, 5);
+    ict_ippe_free(l);
+    TEST_DONE();
+}

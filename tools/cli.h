@@ -1,0 +1,30 @@
+/* cli.h - the subcommands of the ictune program (the only code that
+ * prints). Each returns the process exit code. */
+#ifndef ICT_CLI_H
+#define ICT_CLI_H
+
+#include <stdio.h>
+
+#include "ictune/config.h"
+
+enum {
+    ICT_EXIT_OK = 0,
+    ICT_EXIT_FAILURE = 1,       /* runtime failure */
+    ICT_EXIT_USAGE = 2,         /* usage or config error */
+    ICT_EXIT_RESUMABLE = 3,     /* stopped early; resume with --resume */
+};
+
+int ict_cmd_check(int argc, char **argv);
+int ict_cmd_simulate(int argc, char **argv);
+
+/* Print "ictune: msg" once to stderr. */
+void ict_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "13,310" */
+const char *ict_cli_thousands(unsigned long long v, char *buf, size_t size);
+/* Apply one --set KEY=VALUE; returns an exit code (0 on success). */
+int ict_cli_set(ict_config_t *c, const char *kv);
+/* Print a number as JSON (null when not finite). */
+void ict_cli_json_number(FILE *f, double v);
+void ict_cli_json_string(FILE *f, const char *s);
+
+#endif

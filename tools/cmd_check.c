@@ -1,0 +1,124 @@
+/* cmd_check.c - `ictune check CONFIG`: validate and print the space. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ictune/strategy.h"
+
+static const char help[] =
+    "usage: ictune check CONFIG [--set KEY=VALUE ...]\n"
+    "Validate CONFIG and print each parameter (name, count, values), the\n"
+    "space's size, the strategy with its options, the objective and the\n"
+    "constraints. Exit 0 when valid, 2 with a file:line:column message when\n"
+    "not.\n";
+
+static void print_values(const ict_space_t *s, size_t a)
+{
+    size_t n = ict_space_count(s, a);
+    for (size_t i = 0; i < n; i++) {
+        if (n > 24 && i == 10) {
+            printf(", ... (%zu more) ...", n - 20);
+            i = n - 10;
+        }
+        printf("%s%s", i ? ", " : "", ict_space_value(s, a, i)->text);
+    }
+}
+
+int ict_cmd_check(int argc, char **argv)
+{
+    const char *path = NULL;
+    const char *sets[64];
+    int nsets = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(help, stdout);
+            return ICT_EXIT_OK;
+        } else if (!strcmp(argv[i], "--set") && i + 1 < argc && nsets < 64) {
+            sets[nsets++] = argv[++i];
+        } else if (argv[i][0] == '-') {
+            ict_cli_error("check: unknown option '%s'", argv[i]);
+            fputs(help, stderr);
+            return ICT_EXIT_USAGE;
+        } else if (!path) {
+            path = argv[i];
+        } else {
+            ict_cli_error("check: one CONFIG expected, found also '%s'",
+                          argv[i]);
+            return ICT_EXIT_USAGE;
+        }
+    }
+    if (!path) {
+        fputs(help, stderr);
+        return ICT_EXIT_USAGE;
+    }
+    ict_config_t *c;
+    ict_error_t err;
+    if (ict_config_load(path, &c, &err)) {
+        ict_cli_error("%s", err.text);
+        return ICT_EXIT_USAGE;
+    }
+    for (int i = 0; i < nsets; i++) {
+        int rc = ict_cli_set(c, sets[i]);
+        if (rc) {
+            ict_config_free(c);
+            return rc;
+        }
+    }
+    const ict_space_t *s = c->space;
+    size_t D = ict_space_dims(s), tuned = 0;
+    for (size_t a = 0; a < D; a++)
+        tuned += ict_space_count(s, a) > 1;
+    char b1[64];
+    printf("config: %s (name: %s)\n", path, c->name);
+    printf("parameters: %zu tuned, %zu constant\n", tuned, D - tuned);
+    size_t w = 4;
+    for (size_t a = 0; a < D; a++)
+        if (strlen(ict_space_name(s, a)) > w)
+            w = strlen(ict_space_name(s, a));
+    for (size_t a = 0; a < D; a++) {
+        size_t n = ict_space_count(s, a);
+        printf("  %-*s %6zu value%s%s: ", (int)w, ict_space_name(s, a), n,
+               n == 1 ? " " : "s", n == 1 ? " (constant)" : "");
+        print_values(s, a);
+        putchar('\n');
+    }
+    printf("space: %s combinations (", ict_cli_thousands(ict_space_size(s), b1, sizeof b1));
+    int first = 1;
+    for (size_t a = 0; a < D; a++)
+        if (ict_space_count(s, a) > 1) {
+            printf("%s%zu", first ? "" : " x ", ict_space_count(s, a));
+            first = 0;
+        }
+    printf("%s)\n", first ? "1" : "");
+    const ict_strategy_t *st = ict_strategy_find(c->strategy);
+    printf("strategy: %s", c->strategy);
+    for (const ict_option_info_t *o = st->options; o && o->key; o++) {
+        const ict_option_t *v = ict_config_option(c, o->key);
+        printf("%s%s=%s", o == st->options ? " (" : ", ", o->key,
+               v ? v->value : o->def);
+        if (!o[1].key)
+            putchar(')');
+    }
+    putchar('\n');
+    if (c->max_evaluations)
+        printf("budget: at most %s evaluations\n",
+               ict_cli_thousands((unsigned long long)c->max_evaluations, b1, sizeof b1));
+    else
+        printf("budget: none (the strategy decides when to stop)\n");
+    printf("objective: %s %s%s\n",
+           c->goal == ICT_MAXIMIZE ? "maximize" : "minimize", c->objective,
+           c->parse_last_number ? " (the last number printed on stdout)" : "");
+    for (size_t k = 0; k < c->n_constraints; k++)
+        printf("constraint: %s\n", c->constraints[k].text);
+    for (size_t k = 0; k < c->n_metrics; k++)
+        printf("metric: %s\n", c->metrics[k]);
+    if (c->has_prepare)
+        printf("prepare: %s\n", c->prepare.shell ? c->prepare.shell : c->prepare.argv[0]);
+    printf("command: %s\n", c->command.shell ? c->command.shell : c->command.argv[0]);
+    printf("output: %s, workdir: %s", c->output, c->workdir);
+    if (c->timeout > 0)
+        printf(", timeout %gs", c->timeout);
+    printf(", retries %d\n", c->retries);
+    ict_config_free(c);
+    return ICT_EXIT_OK;
+}

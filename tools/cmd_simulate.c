@@ -1,0 +1,265 @@
+/* cmd_simulate.c - `ictune simulate`: the search against a measured table.
+ * Prints a human summary and, as its last line, one JSON object. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "ictune/simulate.h"
+
+static const char help[] =
+    "usage: ictune simulate CONFIG --table FILE.csv [options]\n"
+    "Run the config's strategy in-process against a table of measured\n"
+    "values: one CSV column per parameter (values as written in the\n"
+    "config), then metric columns. A configuration absent from the table is\n"
+    "infeasible (known before running: costs no evaluation); a cell that is\n"
+    "not a number is a failed evaluation.\n"
+    "\n"
+    "  --table FILE.csv        the table (required)\n"
+    "  --metric COLUMN         objective column (default: the config's)\n"
+    "  --workers W             simulate W workers on a clock\n"
+    "  --duration COLUMN       each evaluation's run time, from the table\n"
+    "  --duration-seconds S    or a fixed run time\n"
+    "  --trace FILE.csv        write every evaluation in order\n"
+    "  --shuffle SEED          deliver each stage's results in a shuffled\n"
+    "                          order (the trace must not change)\n"
+    "  --set KEY=VALUE         override search.KEY (strategy,\n"
+    "                          max_evaluations or a strategy option)\n"
+    "  --quiet                 print only the JSON line\n";
+
+typedef struct trace {
+    FILE *f;
+    const ict_config_t *c;
+    int32_t *idx;
+} trace_t;
+
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static int on_eval(void *ud, const ict_sim_eval_t *ev)
+{
+    trace_t *t = ud;
+    if (!t->f)
+        return 0;
+    const ict_space_t *s = t->c->space;
+    fprintf(t->f, "%llu,%ld,%d", (unsigned long long)ev->order, ev->stage,
+            ev->level);
+    ict_space_unflat(s, ev->flat, t->idx);
+    for (size_t a = 0; a < ict_space_dims(s); a++) {
+        fputc(',', t->f);
+        csv_field(t->f, ict_space_value(s, a, (size_t)t->idx[a])->text);
+    }
+    if (ev->value == ev->value)
+        fprintf(t->f, ",%.17g", ev->value);
+    else
+        fputs(",", t->f);
+    fprintf(t->f, ",%s\n", ict_status_name(ev->status));
+    return ferror(t->f) ? -EIO : 0;
+}
+
+static void json_point(FILE *f, const ict_space_t *s, uint64_t flat, int32_t *idx)
+{
+    ict_space_unflat(s, flat, idx);
+    fputc('{', f);
+    for (size_t a = 0; a < ict_space_dims(s); a++) {
+        const ict_value_t *v = ict_space_value(s, a, (size_t)idx[a]);
+        if (a)
+            fputc(',', f);
+        ict_cli_json_string(f, ict_space_name(s, a));
+        fputc(':', f);
+        if (v->is_num)
+            ict_cli_json_number(f, v->num);
+        else
+            ict_cli_json_string(f, v->text);
+    }
+    fputc('}', f);
+}
+
+int ict_cmd_simulate(int argc, char **argv)
+{
+    const char *path = NULL, *table = NULL, *tracef = NULL;
+    ict_sim_opts_t o = {0};
+    int quiet = 0;
+    const char *sets[64];
+    int nsets = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int more = i + 1 < argc;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(help, stdout);
+            return ICT_EXIT_OK;
+        } else if (!strcmp(a, "--table") && more) {
+            table = argv[++i];
+        } else if (!strcmp(a, "--metric") && more) {
+            o.metric = argv[++i];
+        } else if (!strcmp(a, "--duration") && more) {
+            o.duration = argv[++i];
+        } else if (!strcmp(a, "--duration-seconds") && more) {
+            char *end;
+            o.duration_fixed = strtod(argv[++i], &end);
+            if (*end || o.duration_fixed <= 0) {
+                ict_cli_error("--duration-seconds %s: expected a number > 0",
+                              argv[i]);
+                return ICT_EXIT_USAGE;
+            }
+        } else if (!strcmp(a, "--workers") && more) {
+            char *end;
+            o.workers = strtol(argv[++i], &end, 10);
+            if (*end || o.workers < 1 || o.workers > 100000000) {
+                ict_cli_error("--workers %s: expected a whole number >= 1",
+                              argv[i]);
+                return ICT_EXIT_USAGE;
+            }
+        } else if (!strcmp(a, "--trace") && more) {
+            tracef = argv[++i];
+        } else if (!strcmp(a, "--shuffle") && more) {
+            o.shuffle = 1;
+            o.shuffle_seed = strtoull(argv[++i], NULL, 10);
+        } else if (!strcmp(a, "--set") && more && nsets < 64) {
+            sets[nsets++] = argv[++i];
+        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+            quiet = 1;
+        } else if (a[0] == '-') {
+            ict_cli_error("simulate: unknown option or missing value '%s'", a);
+            fputs(help, stderr);
+            return ICT_EXIT_USAGE;
+        } else if (!path) {
+            path = a;
+        } else {
+            ict_cli_error("simulate: one CONFIG expected, found also '%s'", a);
+            return ICT_EXIT_USAGE;
+        }
+    }
+    if (!path || !table) {
+        ict_cli_error("simulate: %s is required", !path ? "CONFIG" : "--table");
+        fputs(help, stderr);
+        return ICT_EXIT_USAGE;
+    }
+    ict_config_t *c;
+    ict_error_t err;
+    if (ict_config_load(path, &c, &err)) {
+        ict_cli_error("%s", err.text);
+        return ICT_EXIT_USAGE;
+    }
+    int code = ICT_EXIT_OK;
+    for (int i = 0; i < nsets && !code; i++)
+        code = ict_cli_set(c, sets[i]);
+    ict_table_t *t = NULL;
+    trace_t tr = {NULL, c, NULL};
+    size_t D = ict_space_dims(c->space);
+    tr.idx = calloc(D ? D : 1, sizeof *tr.idx);
+    if (!code && ict_table_load(table, c->space, &t, &err)) {
+        ict_cli_error("%s", err.text);
+        code = ICT_EXIT_USAGE;
+    }
+    if (!code && tracef) {
+        tr.f = fopen(tracef, "w");
+        if (!tr.f) {
+            ict_cli_error("%s: cannot write the trace: %s", tracef,
+                          strerror(errno));
+            code = ICT_EXIT_FAILURE;
+        } else {
+            fputs("order,stage,level", tr.f);
+            for (size_t a = 0; a < D; a++)
+                fprintf(tr.f, ",%s", ict_space_name(c->space, a));
+            fprintf(tr.f, ",%s,status\n", o.metric ? o.metric : c->objective);
+        }
+    }
+    ict_sim_result_t r;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (!code) {
+        int rc = ict_simulate(c, t, &o, on_eval, &tr, &r, &err);
+        if (rc) {
+            ict_cli_error("simulate: %s", err.text);
+            code = rc == -EINVAL ? ICT_EXIT_USAGE : ICT_EXIT_FAILURE;
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (tr.f && fclose(tr.f) && !code) {
+        ict_cli_error("%s: cannot write the trace", tracef);
+        code = ICT_EXIT_FAILURE;
+    }
+    if (!code) {
+        char line[4096];
+        double secs = (double)(t1.tv_sec - t0.tv_sec) +
+                      1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+        if (!quiet) {
+            printf("strategy %s on %s (%zu rows): %llu evaluations in %ld "
+                   "stages, %llu failed or infeasible, %llu known infeasible "
+                   "skipped%s (%.3f s)\n",
+                   c->strategy, table, ict_table_rows(t),
+                   (unsigned long long)r.stats.evaluations, r.stats.stages,
+                   (unsigned long long)r.stats.invalid,
+                   (unsigned long long)r.stats.skipped,
+                   r.stats.budget_reached ? "; budget reached" : "", secs);
+            if (r.has_best) {
+                ict_space_unflat(c->space, r.best_flat, tr.idx);
+                ict_space_format(c->space, tr.idx, line, sizeof line);
+                printf("best %s = %.6g at %s\n", c->objective, r.best, line);
+            } else {
+                printf("no valid evaluation\n");
+            }
+            if (r.has_table_best) {
+                ict_space_unflat(c->space, r.table_best_flat, tr.idx);
+                ict_space_format(c->space, tr.idx, line, sizeof line);
+                printf("table best %.6g at %s", r.table_best, line);
+                if (r.has_best)
+                    printf(" (found/best ratio %.4f)",
+                           c->goal == ICT_MINIMIZE ? r.table_best / r.best
+                                                   : r.best / r.table_best);
+                putchar('\n');
+            }
+            if (o.workers)
+                printf("%ld workers: makespan %.6g s, busy %.1f%%, lower "
+                       "bounds %.6g s (work/workers) and %.6g s (sum of "
+                       "stage maxima)\n",
+                       o.workers, r.makespan, 100 * r.busy_fraction,
+                       r.busy / (double)o.workers, r.stage_bound);
+        }
+        printf("{\"strategy\":");
+        ict_cli_json_string(stdout, c->strategy);
+        printf(",\"evaluations\":%llu,\"infeasible\":%llu,\"failed\":%llu,"
+               "\"stages\":%ld,\"best\":",
+               (unsigned long long)r.stats.evaluations,
+               (unsigned long long)r.stats.skipped,
+               (unsigned long long)r.stats.invalid, r.stats.stages);
+        ict_cli_json_number(stdout, r.has_best ? r.best : NAN);
+        printf(",\"best_point\":");
+        if (r.has_best)
+            json_point(stdout, c->space, r.best_flat, tr.idx);
+        else
+            printf("null");
+        printf(",\"table_best\":");
+        ict_cli_json_number(stdout, r.has_table_best ? r.table_best : NAN);
+        printf(",\"makespan\":");
+        ict_cli_json_number(stdout, o.workers ? r.makespan : NAN);
+        printf(",\"busy_fraction\":");
+        ict_cli_json_number(stdout, o.workers ? r.busy_fraction : NAN);
+        printf(",\"stage_bound\":");
+        ict_cli_json_number(stdout, o.workers ? r.stage_bound : NAN);
+        printf(",\"work\":");
+        ict_cli_json_number(stdout, r.busy);
+        printf(",\"budget_reached\":%s,\"seconds\":%.6f}\n",
+               r.stats.budget_reached ? "true" : "false", secs);
+    }
+    free(tr.idx);
+    ict_table_free(t);
+    ict_config_free(c);
+    return code;
+}

@@ -1,2 +1,149 @@
+/* test_strategy_contract.c - every registered strategy, on several spaces,
+ * with failed and known-infeasible points mixed in: it never proposes a
+ * point twice or outside the space, it terminates, its stages do not depend
+ * on the order in which results arrive, and without failures it finds the
+ * optimum of a separable convex function. */
+#include <errno.h>
+
+#include "ictune/db.h"
+#include "ictune/search.h"
+#include "ictune/strategy.h"
 #include "test.h"
-int main(void) { TEST_DONE(); }
+
+static const char *spaces[] = {
+    "  a: {from: 0, to: 30, step: 1}\n",
+    "  a: {from: 0, to: 9, step: 1}\n  b: [x]\n  c: [1, 2, 3, 4, 5, 6, 7]\n",
+    "  lr: {from: 1, to: 10, step: 1}\n  w2: {from: 0, to: 10, step: 1}\n"
+    "  w3: {from: 0, to: 10, step: 1}\n  w4: {from: 0, to: 10, step: 1}\n",
+    "  a: [0, 1]\n  b: [0, 1, 2]\n  c: [0, 1]\n  d: [p, q]\n",
+};
+
+typedef struct run {
+    uint64_t *seq;
+    size_t n, cap;
+} run_t;
+
+static int mixed_feasible(void *ud, uint64_t f)
+{
+    return *(int *)ud ? f % 13 != 5 : 1;
+}
+
+static double objective(const ict_space_t *sp, uint64_t flat)
+{
+    int32_t idx[8];
+    ict_space_unflat(sp, flat, idx);
+    double y = 0;
+    for (size_t a = 0; a < ict_space_dims(sp); a++) {
+        double opt = (double)ict_space_count(sp, a) * 0.8;   /* off centre */
+        if (opt > (double)ict_space_count(sp, a) - 1)
+            opt = (double)ict_space_count(sp, a) - 1;
+        double d = idx[a] - (int)opt;
+        y += (1.0 + (double)a) * d * d;
+    }
+    return y;
+}
+
+/* Run to the end; order 0: results in stage order, 1: reversed,
+ * 2: interleaved (odd positions first). */
+static void run_search(const char *strategy, size_t sp, int mixed, int order,
+                       long budget, run_t *r, double *best, uint64_t *best_flat)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "name: c\ncommand: x\nobjective: {metric: m}\nparameters:\n%s"
+             "search: {strategy: %s%s}\n", spaces[sp], strategy,
+             budget ? ", max_evaluations: 300" : "");
+    ict_config_t *c;
+    ict_error_t e;
+    CHECK_EQ(ict_config_parse("c.yaml", text, strlen(text), &c, &e), 0);
+    ict_search_t *s;
+    ict_search_opts_t o = {mixed_feasible, &mixed};
+    CHECK_EQ(ict_search_new(&s, c, &o, &e), 0);
+    ict_db_t *seen;
+    CHECK_EQ(ict_db_new(&seen), 0);
+    uint64_t size = ict_space_size(c->space);
+    int rc;
+    memset(r, 0, sizeof *r);
+    while ((rc = ict_search_next(s, &e)) == 0) {
+        size_t n = ict_search_stage_size(s);
+        CHECK(n > 0);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t f = ict_search_stage_point(s, i);
+            CHECK(f < size);
+            CHECK(mixed_feasible(&mixed, f));
+            CHECK_EQ(ict_db_put(seen, f, 1, 0, 0), 0);    /* never twice */
+            if (r->n == r->cap) {
+                r->cap = r->cap ? 2 * r->cap : 256;
+                r->seq = realloc(r->seq, r->cap * sizeof *r->seq);
+            }
+            r->seq[r->n++] = f;
+            CHECK(r->n <= size);                          /* terminates */
+        }
+        for (size_t k = 0; k < n; k++) {
+            size_t i = order == 0 ? k : order == 1 ? n - 1 - k
+                     : (k < n / 2 ? 2 * k + 1 : 2 * (k - n / 2));
+            uint64_t f = ict_search_stage_point(s, i);
+            int fail = mixed && f % 17 == 3;
+            CHECK_EQ(ict_search_report(s, f, fail ? ICT_STATUS_FAILED : ICT_STATUS_OK,
+                                       fail ? NAN : objective(c->space, f), &e), 0);
+        }
+    }
+    if (rc < 0)
+        fprintf(stderr, "%s: %s\n", strategy, e.text);
+    CHECK_EQ(rc, 1);
+    if (budget)
+        CHECK(r->n <= 300);
+    *best = INFINITY;
+    uint64_t bf;
+    if (ict_search_best(s, &bf, best) == 0)
+        *best_flat = bf;
+    ict_db_free(seen);
+    ict_search_free(s);
+    ict_config_free(c);
+}
+
+int main(void)
+{
+    const ict_strategy_t *const *all = ict_strategy_list();
+    int count = 0;
+    for (size_t k = 0; all[k]; k++, count++) {
+        const char *name = all[k]->name;
+        CHECK_EQ(all[k]->abi, ICT_STRATEGY_ABI);
+        CHECK(all[k]->init && all[k]->next && all[k]->observe);
+        CHECK(ict_strategy_find(name) == all[k]);
+        for (size_t sp = 0; sp < sizeof spaces / sizeof *spaces; sp++) {
+            for (int mixed = 0; mixed < 2; mixed++) {
+                run_t r0, r1, r2;
+                double b0, b1, b2;
+                uint64_t f0 = 0, f1 = 0, f2 = 0;
+                long budget = sp == 2 && mixed;
+                run_search(name, sp, mixed, 0, budget, &r0, &b0, &f0);
+                run_search(name, sp, mixed, 1, budget, &r1, &b1, &f1);
+                run_search(name, sp, mixed, 2, budget, &r2, &b2, &f2);
+                CHECK_EQ(r0.n, r1.n);
+                CHECK_EQ(r0.n, r2.n);
+                for (size_t i = 0; i < r0.n; i++) {
+                    CHECK_EQ(r0.seq[i], r1.seq[i]);
+                    CHECK_EQ(r0.seq[i], r2.seq[i]);
+                }
+                CHECK_EQ(f0, f1);
+                CHECK(b0 == b1 && b0 == b2);
+                if (!mixed) {
+                    /* separable convex: every strategy finds the optimum */
+                    if (b0 != 0)
+                        fprintf(stderr, "%s on space %zu: best %g after %zu\n",
+                                name, sp, b0, r0.n);
+                    CHECK(b0 == 0);
+                }
+                printf("%-10s space %zu %s: %zu evaluations, best %g\n", name,
+                       sp, mixed ? "mixed" : "clean", r0.n, b0);
+                free(r0.seq);
+                free(r1.seq);
+                free(r2.seq);
+            }
+        }
+    }
+    CHECK(count >= 4);
+    CHECK(ict_strategy_find("nope") == NULL);
+    TEST_DONE();
+}

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ictune/search.h"
 #include "ictune/strategy.h"
 
 static const char help[] =
@@ -64,6 +65,14 @@ int ict_cmd_check(int argc, char **argv)
             return rc;
         }
     }
+    /* Set the strategy up as a run would: this checks its option values. */
+    ict_search_t *search;
+    if (ict_search_new(&search, c, NULL, &err)) {
+        ict_cli_error("%s", err.text);
+        ict_config_free(c);
+        return ICT_EXIT_USAGE;
+    }
+    ict_search_free(search);
     const ict_space_t *s = c->space;
     size_t D = ict_space_dims(s), tuned = 0;
     for (size_t a = 0; a < D; a++)
@@ -78,7 +87,7 @@ int ict_cmd_check(int argc, char **argv)
     for (size_t a = 0; a < D; a++) {
         size_t n = ict_space_count(s, a);
         printf("  %-*s %6zu value%s%s: ", (int)w, ict_space_name(s, a), n,
-               n == 1 ? " " : "s", n == 1 ? " (constant)" : "");
+               n == 1 ? "" : "s", n == 1 ? " (constant)" : "");
         print_values(s, a);
         putchar('\n');
     }

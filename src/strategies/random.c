@@ -37,6 +37,8 @@ static size_t map_slot(const map_t *m, uint64_t k)
 
 static uint64_t map_get(const map_t *m, uint64_t k)
 {
+    if (!m->cap)
+        return k;
     size_t i = map_slot(m, k);
     return m->u[i] ? m->v[i] : k;       /* identity where untouched */
 }

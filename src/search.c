@@ -42,7 +42,7 @@ struct ict_search {
 
 static const char *const status_names[ICT_STATUS_COUNT] = {
     "OK", "FAILED", "TIMEOUT", "NO_RESULT", "BAD_RESULT", "INFEASIBLE",
-    "SKIPPED"};
+    "SKIPPED", "INTERRUPTED"};
 
 const char *ict_status_name(int s)
 {
@@ -282,7 +282,8 @@ int ict_search_report(ict_search_t *s, uint64_t flat, ict_status_t status,
     if (sl->reported)
         return ict_errorf(err, -EALREADY, "a second result for point %llu",
                           (unsigned long long)flat);
-    if ((int)status < 0 || status >= ICT_STATUS_COUNT)
+    if ((int)status < 0 || status >= ICT_STATUS_COUNT ||
+        status == ICT_STATUS_INTERRUPTED)
         return ict_errorf(err, -EINVAL, "status %d is not an outcome",
                           (int)status);
     sl->reported = 1;
@@ -316,6 +317,15 @@ int ict_search_best(const ict_search_t *s, uint64_t *flat, double *value)
 void ict_search_stats(const ict_search_t *s, ict_search_stats_t *out)
 {
     *out = s->stats;
+}
+
+int ict_search_base(const ict_search_t *s, uint64_t *flat, double *value)
+{
+    double y;
+    if (!s->strat->base || s->strat->base(s->priv, flat, &y))
+        return -ENOENT;
+    *value = s->cfg->goal == ICT_MAXIMIZE ? -y : y;
+    return 0;
 }
 
 const ict_db_t *ict_search_db(const ict_search_t *s) { return s->db; }

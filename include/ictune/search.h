@@ -24,6 +24,7 @@ typedef enum ict_status {
     ICT_STATUS_BAD_RESULT = 4,  /* NaN, inf or not a number */
     ICT_STATUS_INFEASIBLE = 5,  /* a constraint is broken */
     ICT_STATUS_SKIPPED = 6,     /* known infeasible: never run */
+    ICT_STATUS_INTERRUPTED = 7, /* stopped by a signal to ictune: run again */
     ICT_STATUS_COUNT
 } ict_status_t;
 
@@ -70,6 +71,9 @@ typedef struct ict_search_stats {
     int budget_reached;
 } ict_search_stats_t;
 void ict_search_stats(const ict_search_t *s, ict_search_stats_t *out);
+
+/* The strategy's base point (raw objective); -ENOENT when it has none. */
+int ict_search_base(const ict_search_t *s, uint64_t *flat, double *value);
 
 const ict_db_t *ict_search_db(const ict_search_t *s);
 const ict_space_t *ict_search_space(const ict_search_t *s);

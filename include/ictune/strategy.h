@@ -64,6 +64,8 @@ typedef struct ict_strategy {
     /* The stage is complete: every point has a final result in ctx->db. */
     int (*observe)(void *priv, const ict_stage_t *st, ict_error_t *err);
     void (*fini)(void *priv);   /* optional */
+    /* optional: the current base point and its internal value */
+    int (*base)(const void *priv, uint64_t *flat, double *y);
 } ict_strategy_t;
 
 /* Look up by name; NULL when unknown. */

@@ -298,6 +298,14 @@ static int observe(void *priv, const ict_stage_t *st, ict_error_t *err)
     return 0;
 }
 
+static int base(const void *priv, uint64_t *flat, double *y)
+{
+    const dsice_t *d = priv;
+    *flat = d->base_flat;
+    *y = d->base_y;
+    return 0;
+}
+
 const ict_strategy_t ict_strategy_dsice = {
     .abi = ICT_STRATEGY_ABI,
     .name = "dsice",
@@ -309,4 +317,5 @@ const ict_strategy_t ict_strategy_dsice = {
     .next = next,
     .observe = observe,
     .fini = fini,
+    .base = base,
 };

@@ -251,6 +251,14 @@ static int observe(void *priv, const ict_stage_t *st, ict_error_t *err)
     return 0;
 }
 
+static int base(const void *priv, uint64_t *flat, double *y)
+{
+    const seq_t *q = priv;
+    *flat = q->base_flat;
+    *y = q->base_y;
+    return 0;
+}
+
 const ict_strategy_t ict_strategy_dsice_seq = {
     .abi = ICT_STRATEGY_ABI,
     .name = "dsice-seq",
@@ -262,4 +270,5 @@ const ict_strategy_t ict_strategy_dsice_seq = {
     .next = next,
     .observe = observe,
     .fini = fini,
+    .base = base,
 };

@@ -1,0 +1,101 @@
+/* launch.h - run one evaluation of the user's program, asynchronously.
+ *
+ * Shared by the local pool and the MPI workers. Per evaluation: a folder
+ * made by the master with ict_make_run_dir() (never one used before),
+ * holding `stdout`, `stderr` (streamed to files, never held in memory), a
+ * `params` file and the `result` file named by $ICTUNE_RESULT_FILE. The
+ * program runs in its own process group with stdin from /dev/null; on a
+ * timeout the whole group gets SIGTERM, then SIGKILL; when the program
+ * exits, whatever it left in its group is killed. Result lines
+ * "[ictune] name=value ..." on stdout and "name=value" lines in the result
+ * file are collected (the last value of each name wins). */
+#ifndef ICTUNE_LAUNCH_H
+#define ICTUNE_LAUNCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ictune/config.h"
+#include "ictune/error.h"
+#include "ictune/search.h"
+
+#define ICT_MAX_METRICS 32
+#define ICT_NAME_MAX 64
+#define ICT_PATH_MAX 1024
+
+typedef struct ict_metric {
+    char name[ICT_NAME_MAX];
+    char text[ICT_NAME_MAX];
+} ict_metric_t;
+
+/* What a worker is asked to run. Strings are borrowed by the launcher. */
+typedef struct ict_task {
+    uint64_t id;                /* evaluation id */
+    uint64_t flat;              /* the point; UINT64_MAX for prepare */
+    int attempt;                /* 1, 2, ... */
+    char **argv;                /* NULL-terminated */
+    char **env;                 /* extra "NAME=value", NULL-terminated */
+    const char *run_dir;        /* made by ict_make_run_dir() */
+    const char *params;         /* contents of the params file */
+    double timeout;             /* seconds, 0: none */
+    double kill_grace;          /* SIGTERM to SIGKILL, seconds */
+    uint64_t max_output;        /* bytes kept per stream, 0: no limit */
+    int parse_last_number;
+} ict_task_t;
+
+/* What came back: raw facts; ict_classify() turns them into a status. */
+typedef struct ict_raw_result {
+    uint64_t id;
+    int attempt;
+    int launched;               /* 0: it never started (see reason) */
+    int exited, exit_code, signal, timed_out, killed;
+    double start, end;          /* seconds since the epoch */
+    int nmetrics;
+    ict_metric_t metrics[ICT_MAX_METRICS];
+    int has_last_number;
+    double last_number;
+    uint64_t out_bytes;
+    int out_truncated;
+    int out_errno;              /* writing stdout/stderr failed (ENOSPC) */
+    char run_dir[ICT_PATH_MAX];
+    char reason[256];
+    char host[64];              /* where it ran */
+    char gpu[96];               /* "name pci-bus-id", or "" */
+    char cpuset[64];            /* hwloc bitmap string, or "" */
+    int worker;                 /* MPI rank or pool slot */
+} ict_raw_result_t;
+
+typedef struct ict_launch ict_launch_t;
+
+/* Start the program. On a failure to start (no such program, cannot make
+ * the folder) this still succeeds with a launch that is already done and
+ * whose result says why; a negative errno is only for allocation. */
+int ict_launch_start(ict_launch_t **out, const ict_task_t *t);
+/* Up to 2 file descriptors to poll for input; returns how many. */
+int ict_launch_fds(const ict_launch_t *l, int *fds);
+/* Do the work that is due: read output, reap, time out. 1 when done. */
+int ict_launch_step(ict_launch_t *l);
+/* Stop it now (SIGTERM to the group, SIGKILL after the grace). */
+void ict_launch_stop(ict_launch_t *l);
+int ict_launch_done(const ict_launch_t *l);
+const ict_raw_result_t *ict_launch_result(const ict_launch_t *l);
+void ict_launch_free(ict_launch_t *l);
+
+/* The status of a raw result under the config's objective and constraints.
+ * values[] gets the objective then each of c->metrics (NaN when absent). */
+ict_status_t ict_classify(const ict_config_t *c, const ict_raw_result_t *r,
+                          double *values, char *reason, size_t size);
+
+/* A file descriptor that becomes readable when a child exits (SIGCHLD
+ * self-pipe), for poll(); drain it with ict_launch_wakeup_drain(). */
+int ict_launch_wakeup_fd(void);
+void ict_launch_wakeup_drain(void);
+
+/* Make a new folder: base, or base-2, base-3, ... if it exists (mkdir is
+ * atomic, so two runs never share one), and its parents. */
+int ict_make_run_dir(const char *base, char *out, size_t size);
+
+double ict_now(void);           /* CLOCK_REALTIME seconds */
+double ict_mono(void);          /* CLOCK_MONOTONIC seconds */
+
+#endif

@@ -1,0 +1,109 @@
+/* store.h - the results file (HDF5): every evaluation, flushed per row.
+ *
+ * Written by the master only. Plain HDF5 (no SWMR) so that `h5dump` reads it
+ * after any crash. Layout (schema 1):
+ *   /                root attributes: ictune_version, schema_version,
+ *                    config_text, config_sha256, strategy, strategy_options,
+ *                    created, and signatures used to refuse a changed config
+ *   /space/<param>   each parameter's values, in order
+ *   /evaluations     one row per attempt (compound, fill value id = -1)
+ *   /stages          one row per completed stage
+ *   /jobs            one row per start of `ictune run` on this file
+ *   /prepare         the preparation step's attempts
+ * Each append is followed by H5Fflush before the caller goes on. */
+#ifndef ICTUNE_STORE_H
+#define ICTUNE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ictune/config.h"
+#include "ictune/error.h"
+#include "ictune/search.h"
+
+#define ICT_SCHEMA_VERSION 1
+
+typedef struct ict_store ict_store_t;
+
+typedef struct ict_eval_row {
+    int64_t id;
+    long stage;
+    int level;
+    const int32_t *idx;         /* the point */
+    double objective;           /* NaN when absent */
+    const double *metrics;      /* c->n_metrics values (NaN when absent) */
+    ict_status_t status;
+    int attempt;
+    int exit_code, signal;
+    int worker;
+    const char *host, *gpu, *cpuset, *run_dir, *reason;
+    double start, end;          /* seconds since the run's start */
+} ict_eval_row_t;
+
+typedef struct ict_stage_row {
+    long stage;
+    int level;
+    const int32_t *base;        /* NULL when the strategy has no base */
+    double base_objective;
+    long points;
+    double best;
+    int64_t best_id;
+    double start, end;
+} ict_stage_row_t;
+
+/* Create path; fails with -EEXIST if it exists (results are never
+ * overwritten). */
+int ict_store_create(ict_store_t **out, const char *path,
+                     const ict_config_t *c, ict_error_t *err);
+/* Open an existing file to resume: checks it is an ictune file of this
+ * schema and that the space, objective, constraints and strategy match c
+ * (the message names the key that differs). Never modifies a file it
+ * refuses. *changes gets a note of allowed differences (limits, command,
+ * budget), or "" . */
+int ict_store_open(ict_store_t **out, const char *path, const ict_config_t *c,
+                   char *changes, size_t size, ict_error_t *err);
+void ict_store_close(ict_store_t *st);
+
+/* Absolute time (epoch seconds) that relative times count from. */
+double ict_store_t0(const ict_store_t *st);
+
+int ict_store_append_eval(ict_store_t *st, const ict_eval_row_t *row,
+                          ict_error_t *err);
+int ict_store_append_stage(ict_store_t *st, const ict_stage_row_t *row,
+                           ict_error_t *err);
+/* A job segment: begin appends a row (exit reason "running"); end fills
+ * it. The previous segments still "running" are marked "killed". */
+int ict_store_job_begin(ict_store_t *st, int ranks, const char *hosts,
+                        ict_error_t *err);
+int ict_store_job_end(ict_store_t *st, const char *reason, int exit_code,
+                      ict_error_t *err);
+int ict_store_prepare(ict_store_t *st, ict_status_t status, int attempt,
+                      int exit_code, const char *run_dir, const char *reason,
+                      double start, double end, ict_error_t *err);
+/* The run_dir of a finished prepare step, or NULL. */
+const char *ict_store_prepared(const ict_store_t *st);
+
+/* Every evaluation row, in order, for a resume or a report. */
+typedef struct ict_loaded_row {
+    int64_t id;
+    long stage;
+    int level;
+    uint64_t flat;
+    double objective;
+    double *metrics;
+    ict_status_t status;
+    int attempt, exit_code, signal, worker;
+    double start, end;
+    char host[64], gpu[96], run_dir[256], reason[160];
+} ict_loaded_row_t;
+
+int ict_store_rows(ict_store_t *st, ict_loaded_row_t **rows, size_t *n,
+                   ict_error_t *err);
+void ict_store_rows_free(ict_loaded_row_t *rows, size_t n);
+size_t ict_store_jobs(const ict_store_t *st);
+
+/* Read-only open for reports: the config is taken from the file. */
+int ict_store_open_readonly(ict_store_t **out, const char *path,
+                            ict_config_t **config, ict_error_t *err);
+
+#endif

@@ -1,0 +1,120 @@
+/* backend_local.c - the local pool: up to `jobs` programs at once, all
+ * children of this process, watched with poll() on their output pipes and
+ * the SIGCHLD self-pipe. */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+
+typedef struct local {
+    ict__backend_t b;
+    ict_launch_t **slot;
+    char host[64];
+} local_t;
+
+static int l_submit(ict__backend_t *b, int w, const ict_task_t *t, ict_error_t *err)
+{
+    local_t *l = (local_t *)b;
+    (void)err;
+    if (l->slot[w])
+        return -EBUSY;
+    return ict_launch_start(&l->slot[w], t);
+}
+
+static int l_wait(ict__backend_t *b, double timeout, ict_raw_result_t *out,
+                  int *w, ict_error_t *err)
+{
+    local_t *l = (local_t *)b;
+    double deadline = ict_mono() + timeout;
+    struct pollfd *pf = calloc((size_t)b->nworkers * 2 + 1, sizeof *pf);
+    (void)err;
+    if (!pf)
+        return -ENOMEM;
+    for (;;) {
+        for (int i = 0; i < b->nworkers; i++) {
+            if (l->slot[i] && ict_launch_step(l->slot[i])) {
+                *out = *ict_launch_result(l->slot[i]);
+                out->worker = i;
+                ict_launch_free(l->slot[i]);
+                l->slot[i] = NULL;
+                *w = i;
+                free(pf);
+                return 1;
+            }
+        }
+        double left = deadline - ict_mono();
+        if (left <= 0)
+            break;
+        int n = 0, fds[2];
+        pf[n].fd = ict_launch_wakeup_fd();
+        pf[n++].events = POLLIN;
+        for (int i = 0; i < b->nworkers; i++)
+            if (l->slot[i])
+                for (int k = ict_launch_fds(l->slot[i], fds); k-- > 0;) {
+                    pf[n].fd = fds[k];
+                    pf[n++].events = POLLIN;
+                }
+        /* 100 ms at most: timeouts and leftover processes are checked */
+        int ms = left < 0.1 ? (int)(left * 1000) + 1 : 100;
+        int rc = poll(pf, (nfds_t)n, ms);
+        ict_launch_wakeup_drain();
+        if (rc < 0 && errno == EINTR)
+            break;                      /* a signal: let the master look */
+    }
+    free(pf);
+    return 0;
+}
+
+static void l_stop(ict__backend_t *b, int w)
+{
+    local_t *l = (local_t *)b;
+    if (l->slot[w])
+        ict_launch_stop(l->slot[w]);
+}
+
+static const char *l_host(ict__backend_t *b, int w)
+{
+    (void)w;
+    return ((local_t *)b)->host;
+}
+
+static const char *l_note(ict__backend_t *b, int w)
+{
+    (void)b;
+    (void)w;
+    return "";
+}
+
+static void l_free(ict__backend_t *b)
+{
+    local_t *l = (local_t *)b;
+    for (int i = 0; i < b->nworkers; i++)
+        ict_launch_free(l->slot[i]);
+    free(l->slot);
+    free(l);
+}
+
+int ict__backend_local(ict__backend_t **out, int jobs, ict_error_t *err)
+{
+    if (jobs < 1)
+        return ict_errorf(err, -EINVAL, "--jobs %d: expected 1 or more", jobs);
+    local_t *l = calloc(1, sizeof *l);
+    if (!l)
+        return -ENOMEM;
+    l->slot = calloc((size_t)jobs, sizeof *l->slot);
+    if (!l->slot) {
+        free(l);
+        return -ENOMEM;
+    }
+    gethostname(l->host, sizeof l->host - 1);
+    l->b = (ict__backend_t){jobs, l_submit, l_wait, l_stop, l_host, l_note, l_free};
+    if (ict_launch_wakeup_fd() < 0) {
+        l_free(&l->b);
+        return ict_errorf(err, -errno, "cannot set up the SIGCHLD pipe");
+    }
+    *out = &l->b;
+    return 0;
+}

@@ -1,0 +1,690 @@
+/* master.c - the master's loop: stages out, results in, everything kept.
+ *
+ * Per result: classify it, append it to the results file and flush, and
+ * only then let the search see it (a final result) or queue the point again
+ * (a failure with retries left). A stage's points go to workers as they
+ * become idle; the next stage starts when the search has the whole stage.
+ * On the first signal no new work is handed out and the running
+ * evaluations get `grace` seconds; then (or on a second signal) they are
+ * stopped, recorded as INTERRUPTED and run again on resume. */
+#include "ictune/run.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "proto.h"
+#include "buf.h"
+#include "ictune/command.h"
+#include "ictune/db.h"
+#include "ictune/launch.h"
+#include "ictune/search.h"
+#include "ictune/store.h"
+
+typedef struct pend {
+    uint64_t flat, id;
+    int attempt;
+} pend_t;
+
+typedef struct master {
+    const ict_config_t *c;
+    const ict_run_opts_t *o;
+    ict_run_summary_t *sum;
+    ict__backend_t *be;
+    ict_store_t *st;
+    ict_search_t *search;
+    char workdir[ICT_PATH_MAX];
+    char prepare_dir[ICT_PATH_MAX];
+    int has_prepare_dir;
+    pend_t *queue;
+    size_t qhead, qlen, qcap;
+    pend_t *running;            /* per worker; id UINT64_MAX when idle */
+    int nrunning;
+    ict_db_t *attempts;         /* flat -> attempts made (y) */
+    ict_db_t *final;            /* flat -> row index in the file (order) */
+    ict_loaded_row_t *rows;
+    size_t nrows;
+    long stage;
+    int level;
+    double stage_start, t_start, next_progress;
+    int stopping, killed_all;
+    double stop_deadline;
+    int32_t *idx;
+    double *values;
+    uint64_t best_flat;
+    int have_best;
+} master_t;
+
+__attribute__((format(printf, 2, 3)))
+static void say(master_t *m, const char *fmt, ...)
+{
+    if (!m->o->log)
+        return;
+    char line[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    m->o->log(m->o->log_ud, line);
+}
+
+/* snprintf that reports truncation instead of hiding it. */
+__attribute__((format(printf, 3, 4)))
+static int pathf(char *out, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out, size, fmt, ap);
+    va_end(ap);
+    return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+static const char *hms(double s, char *buf, size_t size)
+{
+    long t = (long)s;
+    snprintf(buf, size, "%02ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    return buf;
+}
+
+static void progress(master_t *m, const char *what)
+{
+    ict_search_stats_t s;
+    ict_search_stats(m->search, &s);
+    uint64_t flat;
+    double best;
+    char pt[1024] = "", tm[32];
+    if (ict_search_best(m->search, &flat, &best) == 0) {
+        int32_t *idx = m->idx;
+        ict_space_unflat(m->c->space, flat, idx);
+        char p[900];
+        ict_space_format(m->c->space, idx, p, sizeof p);
+        snprintf(pt, sizeof pt, "best %s=%.6g at %s", m->c->objective, best, p);
+    } else {
+        snprintf(pt, sizeof pt, "no valid result yet");
+    }
+    say(m, "[%s] %s stage %ld (level %d): %llu done, %d running, %llu failed "
+        "or infeasible, %d/%d workers busy; %s",
+        hms(ict_now() - m->t_start, tm, sizeof tm), what, m->stage, m->level,
+        (unsigned long long)s.evaluations, m->nrunning,
+        (unsigned long long)s.invalid, m->nrunning, m->be->nworkers, pt);
+    m->next_progress = ict_mono() + m->o->progress;
+}
+
+static int push(master_t *m, pend_t p)
+{
+    if (m->qhead + m->qlen == m->qcap) {
+        if (m->qhead) {
+            memmove(m->queue, m->queue + m->qhead, m->qlen * sizeof *m->queue);
+            m->qhead = 0;
+        } else {
+            size_t cap = m->qcap ? 2 * m->qcap : 256;
+            pend_t *nq = realloc(m->queue, cap * sizeof *nq);
+            if (!nq)
+                return -ENOMEM;
+            m->queue = nq;
+            m->qcap = cap;
+        }
+    }
+    m->queue[m->qhead + m->qlen++] = p;
+    return 0;
+}
+
+static char *upper(const char *s)
+{
+    char *u = strdup(s);
+    for (char *p = u; p && *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    return u;
+}
+
+/* Build and submit the task for p on worker w. */
+static int dispatch(master_t *m, int w, const pend_t *p, ict_error_t *err)
+{
+    const ict_config_t *c = m->c;
+    size_t D = ict_space_dims(c->space);
+    int32_t *idx = m->idx;
+    ict_space_unflat(c->space, p->flat, idx);
+    char base[ICT_PATH_MAX], dir[ICT_PATH_MAX];
+    int rc = pathf(base, sizeof base, "%s/%llu", m->workdir, (unsigned long long)p->id);
+    if (!rc)
+        rc = ict_make_run_dir(base, dir, sizeof dir);
+    if (rc)
+        return ict_errorf(err, rc, "cannot create a run folder under %s: %s",
+                          m->workdir, strerror(-rc));
+    ict_render_vars_t vars = {(long long)p->id, dir,
+                              m->has_prepare_dir ? m->prepare_dir : NULL};
+    char **argv;
+    if ((rc = ict_command_render(&c->command, c->space, idx, &vars, &argv, err)))
+        return rc;
+    ict__buf_t params = {0};
+    char **env = calloc(D + 2, sizeof *env);
+    size_t ne = 0;
+    for (size_t a = 0; env && a < D; a++) {
+        const char *v = ict_space_value(c->space, a, (size_t)idx[a])->text;
+        ict__buf_printf(&params, "%s=%s\n", ict_space_name(c->space, a), v);
+        char *u = upper(ict_space_name(c->space, a));
+        ict__buf_t e = {0};
+        ict__buf_printf(&e, "ICTUNE_PARAM_%s=%s", u ? u : "", v);
+        free(u);
+        env[ne++] = ict__buf_take(&e);
+    }
+    if (env && m->has_prepare_dir) {
+        ict__buf_t e = {0};
+        ict__buf_printf(&e, "ICTUNE_PREPARE_DIR=%s", m->prepare_dir);
+        env[ne++] = ict__buf_take(&e);
+    }
+    char *ptext = ict__buf_take(&params);
+    rc = env && ptext ? 0 : -ENOMEM;
+    ict_task_t t = {p->id, p->flat, p->attempt, argv, env, dir, ptext,
+                    c->timeout, m->o->kill_grace, m->o->max_output,
+                    c->parse_last_number};
+    if (!rc)
+        rc = m->be->submit(m->be, w, &t, err);
+    for (size_t i = 0; env && i < ne; i++)
+        free(env[i]);
+    free(env);
+    free(ptext);
+    free(argv);
+    if (!rc) {
+        m->running[w] = *p;
+        m->nrunning++;
+        m->sum->launches++;
+    }
+    return rc;
+}
+
+static int is_final(const ict_config_t *c, ict_status_t st, int attempt)
+{
+    return st == ICT_STATUS_OK || st == ICT_STATUS_INFEASIBLE ||
+           attempt >= 1 + c->retries;
+}
+
+static int record(master_t *m, const ict_raw_result_t *r, const pend_t *p,
+                  ict_status_t st, const char *reason, ict_error_t *err)
+{
+    ict_space_unflat(m->c->space, p->flat, m->idx);
+    double t0 = ict_store_t0(m->st);
+    ict_eval_row_t row = {(int64_t)p->id, m->stage, m->level, m->idx,
+                          m->values[0], m->values + 1, st, p->attempt,
+                          r->exit_code, r->signal, r->worker, r->host, r->gpu,
+                          r->cpuset, r->run_dir, reason, r->start - t0,
+                          r->end - t0};
+    return ict_store_append_eval(m->st, &row, err);
+}
+
+static int handle(master_t *m, int w, ict_raw_result_t *r, ict_error_t *err)
+{
+    const ict_config_t *c = m->c;
+    pend_t p = m->running[w];
+    m->running[w].id = UINT64_MAX;
+    m->nrunning--;
+    if (p.id != r->id || p.attempt != r->attempt)
+        return ict_errorf(err, -EPROTO, "worker %d answered for evaluation "
+                          "%llu attempt %d; expected %llu attempt %d", w,
+                          (unsigned long long)r->id, r->attempt,
+                          (unsigned long long)p.id, p.attempt);
+    char reason[256];
+    ict_status_t st = ict_classify(c, r, m->values, reason, sizeof reason);
+    if (r->killed || (m->stopping && r->signal))
+        st = ICT_STATUS_INTERRUPTED;
+    if (r->out_errno)
+        snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
+                 "%swriting its output failed: %s", reason[0] ? "; " : "",
+                 strerror(r->out_errno));
+    int rc = record(m, r, &p, st, reason, err);
+    if (rc)
+        return rc;
+    char pt[900];
+    ict_space_format(c->space, m->idx, pt, sizeof pt);
+    if (st == ICT_STATUS_INTERRUPTED) {
+        say(m, "evaluation %llu (%s) interrupted; it runs again on resume",
+            (unsigned long long)p.id, pt);
+        return 0;
+    }
+    ict_db_entry_t *e = (ict_db_entry_t *)ict_db_get(m->attempts, p.flat);
+    if (!e) {
+        if ((rc = ict_db_put(m->attempts, p.flat, 1, p.attempt, 0)))
+            return rc;
+    } else {
+        e->y = p.attempt;
+    }
+    if (!is_final(c, st, p.attempt)) {
+        say(m, "evaluation %llu (%s) attempt %d: %s: %s; retrying",
+            (unsigned long long)p.id, pt, p.attempt, ict_status_name(st), reason);
+        pend_t again = {p.flat, p.id, p.attempt + 1};
+        return push(m, again);
+    }
+    if (st != ICT_STATUS_OK && st != ICT_STATUS_INFEASIBLE)
+        say(m, "evaluation %llu (%s) %s after %d attempt%s: %s",
+            (unsigned long long)p.id, pt, ict_status_name(st), p.attempt,
+            p.attempt > 1 ? "s" : "", reason);
+    rc = ict_search_report(m->search, p.flat, st, m->values[0], err);
+    if (rc)
+        return rc;
+    uint64_t bf;
+    double bv;
+    if (st == ICT_STATUS_OK && ict_search_best(m->search, &bf, &bv) == 0 &&
+        bf == p.flat) {
+        m->have_best = 1;
+        m->best_flat = bf;
+        memcpy(m->sum->best_metrics, m->values + 1, c->n_metrics * sizeof(double));
+    }
+    return 0;
+}
+
+/* Lay out a new stage: answer what the file already has, queue the rest. */
+static int start_stage(master_t *m, ict_error_t *err)
+{
+    size_t n = ict_search_stage_size(m->search);
+    m->stage = ict_search_stage_no(m->search);
+    m->level = ict_search_stage_level(m->search);
+    m->stage_start = ict_now();
+    for (size_t i = 0; i < n; i++) {
+        uint64_t f = ict_search_stage_point(m->search, i);
+        uint64_t id = ict_search_stage_id(m->search, i);
+        const ict_db_entry_t *fin = ict_db_get(m->final, f);
+        if (fin) {
+            const ict_loaded_row_t *r = &m->rows[(size_t)fin->y];
+            m->sum->replayed++;
+            int rc = ict_search_report(m->search, f, r->status, r->objective, err);
+            if (rc)
+                return rc;
+            uint64_t bf;
+            double bv;
+            if (r->status == ICT_STATUS_OK &&
+                ict_search_best(m->search, &bf, &bv) == 0 && bf == f) {
+                m->have_best = 1;
+                m->best_flat = bf;
+                memcpy(m->sum->best_metrics, r->metrics,
+                       m->c->n_metrics * sizeof(double));
+            }
+            continue;
+        }
+        const ict_db_entry_t *a = ict_db_get(m->attempts, f);
+        pend_t p = {f, id, a ? (int)a->y + 1 : 1};
+        int rc = push(m, p);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int end_stage(master_t *m, ict_error_t *err)
+{
+    uint64_t bflat = 0, best_flat;
+    double bval = NAN, best = NAN;
+    int has_base = ict_search_base(m->search, &bflat, &bval) == 0;
+    int32_t *base = NULL;
+    if (has_base) {
+        base = malloc(ict_space_dims(m->c->space) * sizeof *base + 1);
+        if (base)
+            ict_space_unflat(m->c->space, bflat, base);
+    }
+    int has_best = ict_search_best(m->search, &best_flat, &best) == 0;
+    const ict_db_entry_t *be = has_best ? ict_db_get(ict_search_db(m->search), best_flat) : NULL;
+    double t0 = ict_store_t0(m->st);
+    ict_stage_row_t row = {m->stage, m->level, base, bval,
+                           (long)ict_search_stage_size(m->search),
+                           has_best ? best : NAN, be ? (int64_t)be->order : -1,
+                           m->stage_start - t0, ict_now() - t0};
+    int rc = ict_store_append_stage(m->st, &row, err);
+    free(base);
+    if (!rc)
+        progress(m, "finished");
+    return rc;
+}
+
+/* The preparation step, once, on worker 0, with the retries of `limits`. */
+static int prepare(master_t *m, ict_error_t *err)
+{
+    const ict_config_t *c = m->c;
+    const char *done = ict_store_prepared(m->st);
+    if (done) {
+        snprintf(m->prepare_dir, sizeof m->prepare_dir, "%s", done);
+        m->has_prepare_dir = 1;
+        say(m, "prepare step already done: %s", done);
+        return 0;
+    }
+    for (int attempt = 1; attempt <= 1 + c->retries; attempt++) {
+        char base[ICT_PATH_MAX], dir[ICT_PATH_MAX];
+        int rc = pathf(base, sizeof base, "%s/prepare", m->workdir);
+        if (!rc)
+            rc = ict_make_run_dir(base, dir, sizeof dir);
+        if (rc)
+            return ict_errorf(err, rc, "cannot create %s: %s", base, strerror(-rc));
+        ict_render_vars_t vars = {0, dir, dir};
+        char **argv;
+        if ((rc = ict_command_render(&c->prepare, c->space, NULL, &vars, &argv, err)))
+            return rc;
+        char envv[ICT_PATH_MAX + 32];
+        pathf(envv, sizeof envv, "ICTUNE_PREPARE_DIR=%s", dir);
+        char *env[] = {envv, NULL};
+        ict_task_t t = {0, UINT64_MAX, attempt, argv, env, dir, "",
+                        c->timeout, m->o->kill_grace, m->o->max_output, 0};
+        say(m, "prepare step, attempt %d: %s", attempt, dir);
+        rc = m->be->submit(m->be, 0, &t, err);
+        free(argv);
+        if (rc)
+            return rc;
+        m->sum->launches++;
+        ict_raw_result_t r;
+        int w;
+        for (;;) {
+            rc = m->be->wait(m->be, 0.25, &r, &w, err);
+            if (rc < 0)
+                return rc;
+            if (rc == 1)
+                break;
+            if (m->o->signals && *m->o->signals && !m->stopping) {
+                m->stopping = 1;
+                say(m, "signal: stopping the prepare step");
+                m->be->stop(m->be, 0);
+            }
+        }
+        const char *why = r.reason;
+        ict_status_t st = ICT_STATUS_OK;
+        char reason[256] = "";
+        if (!r.launched) {
+            st = ICT_STATUS_FAILED;
+        } else if (r.killed || (m->stopping && r.signal)) {
+            st = ICT_STATUS_INTERRUPTED;
+            why = "interrupted by a signal";
+        } else if (r.timed_out) {
+            st = ICT_STATUS_TIMEOUT;
+            snprintf(reason, sizeof reason, "timed out after %gs", c->timeout);
+            why = reason;
+        } else if (r.signal || r.exit_code) {
+            st = ICT_STATUS_FAILED;
+            snprintf(reason, sizeof reason, r.signal ? "killed by signal %d" :
+                     "exit code %d", r.signal ? r.signal : r.exit_code);
+            why = reason;
+        }
+        double t0 = ict_store_t0(m->st);
+        if ((rc = ict_store_prepare(m->st, st, attempt, r.exit_code, dir, why,
+                                    r.start - t0, r.end - t0, err)))
+            return rc;
+        if (st == ICT_STATUS_OK) {
+            snprintf(m->prepare_dir, sizeof m->prepare_dir, "%s", dir);
+            m->has_prepare_dir = 1;
+            say(m, "prepare step done: %s", dir);
+            return 0;
+        }
+        if (st == ICT_STATUS_INTERRUPTED) {
+            m->sum->outcome = ICT_RUN_STOPPED;
+            return 1;
+        }
+        say(m, "prepare step attempt %d: %s (see %s/stderr)", attempt, why, dir);
+    }
+    m->sum->outcome = ICT_RUN_FAILED;
+    return ict_errorf(err, -EIO, "the prepare step failed %d time%s; nothing "
+                      "was evaluated; see %s/prepare*/stderr", 1 + c->retries,
+                      c->retries ? "s" : "", m->workdir);
+}
+
+/* Resume: every row of the file; the final ones answer the search. */
+static int load_file(master_t *m, ict_error_t *err)
+{
+    int rc = ict_store_rows(m->st, &m->rows, &m->nrows, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < m->nrows; i++) {
+        const ict_loaded_row_t *r = &m->rows[i];
+        if (r->status == ICT_STATUS_INTERRUPTED || r->status == ICT_STATUS_SKIPPED)
+            continue;
+        ict_db_entry_t *a = (ict_db_entry_t *)ict_db_get(m->attempts, r->flat);
+        if (!a) {
+            if ((rc = ict_db_put(m->attempts, r->flat, 1, r->attempt, 0)))
+                return rc;
+        } else if (r->attempt > a->y) {
+            a->y = r->attempt;
+        }
+        if (is_final(m->c, r->status, r->attempt) && !ict_db_get(m->final, r->flat)) {
+            /* the db's insertion order is the row index */
+            if ((rc = ict_db_put(m->final, r->flat, 1, (double)i, 0)))
+                return rc;
+        }
+    }
+    return 0;
+}
+
+static void free_master(master_t *m)
+{
+    free(m->queue);
+    free(m->running);
+    ict_db_free(m->attempts);
+    ict_db_free(m->final);
+    ict_store_rows_free(m->rows, m->nrows);
+    free(m->idx);
+    free(m->values);
+}
+
+int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
+            ict_run_summary_t *sum, ict_error_t *err)
+{
+    master_t m;
+    memset(&m, 0, sizeof m);
+    memset(sum, 0, sizeof *sum);
+    m.c = c;
+    m.o = o;
+    m.sum = sum;
+    m.t_start = ict_now();
+    size_t D = ict_space_dims(c->space);
+    m.idx = calloc(D + 1, sizeof *m.idx);
+    m.values = calloc(c->n_metrics + 2, sizeof *m.values);
+    sum->best_metrics = calloc(c->n_metrics + 1, sizeof *sum->best_metrics);
+    int rc = m.idx && m.values && sum->best_metrics ? 0 : -ENOMEM;
+    if (!rc)
+        rc = ict_db_new(&m.attempts);
+    if (!rc)
+        rc = ict_db_new(&m.final);
+    if (rc)
+        goto out;
+    if (c->workdir[0] == '/') {
+        snprintf(m.workdir, sizeof m.workdir, "%s", c->workdir);
+    } else {
+        char cwd[PATH_MAX];
+        if (!getcwd(cwd, sizeof cwd)) {
+            rc = ict_errorf(err, -errno, "getcwd: %s", strerror(errno));
+            goto out;
+        }
+        if ((rc = pathf(m.workdir, sizeof m.workdir, "%s/%s", cwd, c->workdir))) {
+            rc = ict_errorf(err, rc, "the workdir path is too long");
+            goto out;
+        }
+    }
+    /* the results file: new, or resumed */
+    char changes[1024] = "";
+    if (o->resume)
+        rc = ict_store_open(&m.st, c->output, c, changes, sizeof changes, err);
+    else
+        rc = ict_store_create(&m.st, c->output, c, err);
+    if (rc) {
+        sum->outcome = ICT_RUN_FAILED;
+        goto out;
+    }
+    if (changes[0])
+        say(&m, "resuming with changes (recorded in the file): %s", changes);
+    ict_search_opts_t so = {NULL, NULL};
+    if ((rc = ict_search_new(&m.search, c, &so, err)))
+        goto out;
+    if (o->resume && (rc = load_file(&m, err)))
+        goto out;
+    rc = o->mpi ? ict__backend_mpi(&m.be, err)
+                : ict__backend_local(&m.be, o->jobs > 0 ? o->jobs : 1, err);
+    if (rc)
+        goto out;
+    m.running = malloc((size_t)m.be->nworkers * sizeof *m.running);
+    if (!m.running) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    for (int w = 0; w < m.be->nworkers; w++)
+        m.running[w].id = UINT64_MAX;
+    {
+        ict__buf_t hosts = {0};
+        for (int w = 0; w < m.be->nworkers; w++) {
+            const char *h = m.be->host(m.be, w);
+            if (!hosts.data || !strstr(hosts.data, h))
+                ict__buf_printf(&hosts, "%s%s", hosts.len ? "," : "", h);
+            const char *note = m.be->note(m.be, w);
+            if (note && *note)
+                say(&m, "worker %d: %s", w + 1, note);
+        }
+        char *hs = ict__buf_take(&hosts);
+        rc = ict_store_job_begin(m.st, m.be->nworkers + (o->mpi ? 1 : 0),
+                                 hs ? hs : "", err);
+        free(hs);
+        if (rc)
+            goto out;
+    }
+    say(&m, "%s %s with %d worker%s (%s), results in %s",
+        o->resume ? "resuming" : "starting", c->name, m.be->nworkers,
+        m.be->nworkers == 1 ? "" : "s", o->mpi ? "MPI" : "local processes",
+        c->output);
+    if (c->has_prepare) {
+        rc = prepare(&m, err);
+        if (rc)
+            goto stop;
+    }
+    m.next_progress = ict_mono() + o->progress;
+    int in_stage = 0;
+    for (;;) {
+        /* signals */
+        int sigs = o->signals ? (int)*o->signals : 0;
+        if (sigs >= 1 && !m.stopping) {
+            m.stopping = 1;
+            m.stop_deadline = ict_mono() + o->grace;
+            say(&m, "signal: no new evaluations; %d running get %gs to finish "
+                "(a second signal stops them now)", m.nrunning, o->grace);
+        }
+        if (m.stopping && !m.killed_all &&
+            (sigs >= 2 || ict_mono() >= m.stop_deadline) && m.nrunning) {
+            m.killed_all = 1;
+            say(&m, "stopping %d running evaluation%s", m.nrunning,
+                m.nrunning == 1 ? "" : "s");
+            for (int w = 0; w < m.be->nworkers; w++)
+                if (m.running[w].id != UINT64_MAX)
+                    m.be->stop(m.be, w);
+        }
+        if (m.stopping && !m.nrunning) {
+            sum->outcome = ICT_RUN_STOPPED;
+            break;
+        }
+        /* a new stage when the last one is complete */
+        if (!in_stage && !m.stopping) {
+            rc = ict_search_next(m.search, err);
+            if (rc < 0)
+                goto out;
+            if (rc == 1) {
+                ict_search_stats_t s;
+                ict_search_stats(m.search, &s);
+                sum->outcome = s.budget_reached ? ICT_RUN_BUDGET : ICT_RUN_FINISHED;
+                rc = 0;
+                break;
+            }
+            if ((rc = start_stage(&m, err)))
+                goto out;
+            in_stage = 1;
+        }
+        if (in_stage && ict_search_stage_complete(m.search) && !m.nrunning &&
+            !m.qlen) {
+            if ((rc = end_stage(&m, err)))
+                goto stop;
+            in_stage = 0;
+            continue;
+        }
+        /* hand out work */
+        for (int w = 0; w < m.be->nworkers && m.qlen && !m.stopping; w++) {
+            if (m.running[w].id != UINT64_MAX)
+                continue;
+            pend_t p = m.queue[m.qhead++];
+            m.qlen--;
+            if ((rc = dispatch(&m, w, &p, err)))
+                goto out;
+        }
+        if (!m.nrunning)
+            continue;
+        double wait = m.next_progress - ict_mono();
+        if (wait > 0.25)
+            wait = 0.25;
+        if (wait < 0)
+            wait = 0;
+        ict_raw_result_t r;
+        int w;
+        rc = m.be->wait(m.be, wait, &r, &w, err);
+        if (rc < 0)
+            goto out;
+        if (rc == 1 && (rc = handle(&m, w, &r, err)))
+            goto stop;
+        rc = 0;
+        if (ict_mono() >= m.next_progress)
+            progress(&m, "running");
+    }
+stop:
+    if (rc == -ENOSPC) {
+        /* a full disk: what was flushed stays; resumable */
+        sum->outcome = ICT_RUN_STOPPED;
+        say(&m, "%s", err ? err->text : "the disk is full");
+        for (int w = 0; m.be && w < m.be->nworkers; w++)
+            if (m.running[w].id != UINT64_MAX)
+                m.be->stop(m.be, w);
+    } else if (rc == 1) {
+        rc = 0;
+    }
+out:
+    if (o->mpi && !m.be) {
+        /* the workers wait for work: tell them to leave */
+        int size = 1;
+        MPI_Comm_size(MPI_COMM_WORLD, &size);
+        for (int r = 1; r < size; r++)
+            ict__send_empty(r, ICT__TAG_EXIT, NULL);
+    }
+    if (rc && rc != -ENOSPC && sum->outcome != ICT_RUN_STOPPED)
+        sum->outcome = ICT_RUN_FAILED;
+    if (m.search) {
+        ict_search_stats_t s;
+        ict_search_stats(m.search, &s);
+        sum->evaluations = s.evaluations;
+        sum->invalid = s.invalid;
+        sum->stages = s.stages;
+        sum->has_best = ict_search_best(m.search, &sum->best_flat, &sum->best) == 0;
+        if (sum->has_best && (!m.have_best || m.best_flat != sum->best_flat))
+            for (size_t k = 0; k < c->n_metrics; k++)
+                sum->best_metrics[k] = NAN;
+    }
+    sum->elapsed = ict_now() - m.t_start;
+    if (m.st) {
+        static const char *const why[] = {"finished", "budget reached",
+                                          "stopped (resumable)", "failed"};
+        ict_error_t e2;
+        ict_store_job_end(m.st, why[sum->outcome],
+                          sum->outcome == ICT_RUN_STOPPED ? 3 :
+                          sum->outcome == ICT_RUN_FAILED ? 1 : 0, &e2);
+        ict_store_close(m.st);
+    }
+    if (m.be) {
+        /* wait for stopped evaluations still running (disk full, errors) */
+        for (int tries = 0; m.nrunning && tries < 400; tries++) {
+            ict_raw_result_t r;
+            int w;
+            ict_error_t e2;
+            if (m.be->wait(m.be, 0.05, &r, &w, &e2) == 1) {
+                m.running[w].id = UINT64_MAX;
+                m.nrunning--;
+            }
+        }
+        m.be->free(m.be);
+    }
+    ict_search_free(m.search);
+    free_master(&m);
+    return rc;
+}
+
+int ict_run_worker(ict_error_t *err) { return ict__worker_main(err); }

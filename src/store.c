@@ -1,0 +1,1103 @@
+/* store.c - the HDF5 results file: layout, appends with a flush per row,
+ * and the checks that refuse a damaged, foreign or changed file.
+ *
+ * Plain HDF5 1.10 files (default libver, no SWMR): after a kill -9 they
+ * reopen read-write with nothing extra and h5dump reads them. A row is
+ * extended, written and flushed one at a time, so at most one trailing row
+ * can hold the fill value (id -1) after a crash; more than that, or a fill
+ * row in the middle, means the file is damaged. */
+#include "ictune/store.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "ict_version.h"
+#include "ictune/strategy.h"
+#include "ictune/launch.h"
+#include "sha256.h"
+
+#define HOST_LEN 64
+#define GPU_LEN 96
+#define CPUSET_LEN 64
+#define RUNDIR_LEN 256
+#define REASON_LEN 160
+#define JOB_HOSTS_LEN 256
+
+typedef struct layout {
+    size_t size;
+    size_t id, stage, level, point, objective, status, attempt, exit_code,
+        signal, worker, host, gpu, cpuset, start, end, run_dir, reason;
+    size_t *param;              /* offset of each parameter's value */
+    size_t *param_len;          /* string length, 0 for a number */
+    size_t *metric;
+    hid_t mtype;
+} layout_t;
+
+struct ict_store {
+    char *path;
+    const ict_config_t *c;
+    ict_config_t *owned;        /* read-only opens own their config */
+    hid_t file, evals, stages, jobs, prepare;
+    hid_t status_type;
+    layout_t L;
+    hsize_t nevals;
+    double t0;
+    long job_row;
+    char prepared[RUNDIR_LEN];
+    int readonly;
+};
+
+static const char *const status_names[] = {
+    "OK", "FAILED", "TIMEOUT", "NO_RESULT", "BAD_RESULT", "INFEASIBLE",
+    "SKIPPED", "INTERRUPTED"};
+
+static int h5fail(ict_error_t *err, const ict_store_t *st, const char *what)
+{
+    int e = errno == ENOSPC || errno == EDQUOT ? -ENOSPC : -EIO;
+    return ict_errorf(err, e, "%s: %s failed%s", st->path, what,
+                      e == -ENOSPC ? ": the disk is full" : "");
+}
+
+static size_t align8(size_t x) { return (x + 7) & ~(size_t)7; }
+
+static hid_t str_type(size_t n)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, n);
+    H5Tset_strpad(t, H5T_STR_NULLTERM);
+    return t;
+}
+
+static hid_t make_status_type(void)
+{
+    hid_t t = H5Tenum_create(H5T_NATIVE_INT8);
+    signed char v = -1;
+    H5Tenum_insert(t, "UNWRITTEN", &v);
+    for (int i = 0; i < ICT_STATUS_COUNT; i++) {
+        v = (signed char)i;
+        H5Tenum_insert(t, status_names[i], &v);
+    }
+    return t;
+}
+
+static int param_is_num(const ict_space_t *s, size_t a)
+{
+    for (size_t i = 0; i < ict_space_count(s, a); i++)
+        if (!ict_space_value(s, a, i)->is_num)
+            return 0;
+    return 1;
+}
+
+static void layout_free(layout_t *L)
+{
+    free(L->param);
+    free(L->param_len);
+    free(L->metric);
+    if (L->mtype > 0)
+        H5Tclose(L->mtype);
+    memset(L, 0, sizeof *L);
+}
+
+/* The memory layout of an /evaluations row for this config. */
+static int layout_build(layout_t *L, const ict_config_t *c, hid_t status_type)
+{
+    const ict_space_t *s = c->space;
+    size_t D = ict_space_dims(s), off = 0;
+    memset(L, 0, sizeof *L);
+    L->param = calloc(D + 1, sizeof *L->param);
+    L->param_len = calloc(D + 1, sizeof *L->param_len);
+    L->metric = calloc(c->n_metrics + 1, sizeof *L->metric);
+    if (!L->param || !L->param_len || !L->metric)
+        return -ENOMEM;
+#define FIELD(f, sz) do { L->f = off; off = align8(off + (sz)); } while (0)
+    FIELD(id, 8);
+    FIELD(stage, 8);
+    FIELD(level, 4);
+    for (size_t a = 0; a < D; a++) {
+        L->param[a] = off;
+        if (param_is_num(s, a)) {
+            off = align8(off + 8);
+        } else {
+            size_t m = 8;
+            for (size_t i = 0; i < ict_space_count(s, a); i++)
+                if (strlen(ict_space_value(s, a, i)->text) + 1 > m)
+                    m = strlen(ict_space_value(s, a, i)->text) + 1;
+            L->param_len[a] = m;
+            off = align8(off + m);
+        }
+    }
+    FIELD(point, 4 * (D ? D : 1));
+    FIELD(objective, 8);
+    for (size_t k = 0; k < c->n_metrics; k++) {
+        L->metric[k] = off;
+        off = align8(off + 8);
+    }
+    FIELD(status, 1);
+    FIELD(attempt, 4);
+    FIELD(exit_code, 4);
+    FIELD(signal, 4);
+    FIELD(worker, 4);
+    FIELD(host, HOST_LEN);
+    FIELD(gpu, GPU_LEN);
+    FIELD(cpuset, CPUSET_LEN);
+    FIELD(start, 8);
+    FIELD(end, 8);
+    FIELD(run_dir, RUNDIR_LEN);
+    FIELD(reason, REASON_LEN);
+#undef FIELD
+    L->size = off;
+    hid_t t = H5Tcreate(H5T_COMPOUND, L->size);
+    H5Tinsert(t, "id", L->id, H5T_NATIVE_INT64);
+    H5Tinsert(t, "stage", L->stage, H5T_NATIVE_INT64);
+    H5Tinsert(t, "level", L->level, H5T_NATIVE_INT32);
+    for (size_t a = 0; a < D; a++) {
+        if (L->param_len[a]) {
+            hid_t st = str_type(L->param_len[a]);
+            H5Tinsert(t, ict_space_name(s, a), L->param[a], st);
+            H5Tclose(st);
+        } else {
+            H5Tinsert(t, ict_space_name(s, a), L->param[a], H5T_NATIVE_DOUBLE);
+        }
+    }
+    hsize_t dims[1] = {D ? D : 1};
+    hid_t arr = H5Tarray_create2(H5T_NATIVE_INT32, 1, dims);
+    H5Tinsert(t, "point", L->point, arr);
+    H5Tclose(arr);
+    H5Tinsert(t, "objective", L->objective, H5T_NATIVE_DOUBLE);
+    for (size_t k = 0; k < c->n_metrics; k++)
+        H5Tinsert(t, c->metrics[k], L->metric[k], H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "status", L->status, status_type);
+    H5Tinsert(t, "attempt", L->attempt, H5T_NATIVE_INT32);
+    H5Tinsert(t, "exit_code", L->exit_code, H5T_NATIVE_INT32);
+    H5Tinsert(t, "signal", L->signal, H5T_NATIVE_INT32);
+    H5Tinsert(t, "worker", L->worker, H5T_NATIVE_INT32);
+    struct { const char *n; size_t off, len; } strs[] = {
+        {"host", L->host, HOST_LEN}, {"gpu", L->gpu, GPU_LEN},
+        {"cpuset", L->cpuset, CPUSET_LEN}};
+    for (size_t i = 0; i < 3; i++) {
+        hid_t st = str_type(strs[i].len);
+        H5Tinsert(t, strs[i].n, strs[i].off, st);
+        H5Tclose(st);
+    }
+    H5Tinsert(t, "start", L->start, H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "end", L->end, H5T_NATIVE_DOUBLE);
+    hid_t st = str_type(RUNDIR_LEN);
+    H5Tinsert(t, "run_dir", L->run_dir, st);
+    H5Tclose(st);
+    st = str_type(REASON_LEN);
+    H5Tinsert(t, "reason", L->reason, st);
+    H5Tclose(st);
+    L->mtype = t;
+    return t < 0 ? -EIO : 0;
+}
+
+/* ---- attributes ---------------------------------------------------------- */
+
+static int attr_str(hid_t obj, const char *name, const char *value)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, strlen(value) + 1);
+    H5Tset_strpad(t, H5T_STR_NULLTERM);
+    hid_t sp = H5Screate(H5S_SCALAR);
+    if (H5Aexists(obj, name) > 0)
+        H5Adelete(obj, name);
+    hid_t a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = a < 0 ? -1 : H5Awrite(a, t, value);
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(sp);
+    H5Tclose(t);
+    return rc < 0 ? -EIO : 0;
+}
+
+static int attr_num(hid_t obj, const char *name, double v)
+{
+    hid_t sp = H5Screate(H5S_SCALAR);
+    if (H5Aexists(obj, name) > 0)
+        H5Adelete(obj, name);
+    hid_t a = H5Acreate2(obj, name, H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = a < 0 ? -1 : H5Awrite(a, H5T_NATIVE_DOUBLE, &v);
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(sp);
+    return rc < 0 ? -EIO : 0;
+}
+
+/* A string attribute's value (malloc'd), or NULL. */
+static char *attr_get_str(hid_t obj, const char *name)
+{
+    if (H5Aexists(obj, name) <= 0)
+        return NULL;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    if (a < 0)
+        return NULL;
+    hid_t ft = H5Aget_type(a);
+    char *out = NULL;
+    if (H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft)) {
+        size_t n = H5Tget_size(ft);
+        hid_t mt = str_type(n + 1);
+        out = calloc(n + 2, 1);
+        if (out && H5Aread(a, mt, out) < 0) {
+            free(out);
+            out = NULL;
+        }
+        H5Tclose(mt);
+    }
+    H5Tclose(ft);
+    H5Aclose(a);
+    return out;
+}
+
+static int attr_get_num(hid_t obj, const char *name, double *v)
+{
+    if (H5Aexists(obj, name) <= 0)
+        return -ENOENT;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    if (a < 0)
+        return -EIO;
+    herr_t rc = H5Aread(a, H5T_NATIVE_DOUBLE, v);
+    H5Aclose(a);
+    return rc < 0 ? -EIO : 0;
+}
+
+/* ---- config signatures: what must not change under --resume -------------- */
+
+static char *sig_space(const ict_config_t *c)
+{
+    ict__buf_t b = {0};
+    for (size_t a = 0; a < ict_space_dims(c->space); a++) {
+        ict__buf_printf(&b, "%s%s=[", a ? "; " : "", ict_space_name(c->space, a));
+        for (size_t i = 0; i < ict_space_count(c->space, a); i++)
+            ict__buf_printf(&b, "%s%s", i ? "," : "", ict_space_value(c->space, a, i)->text);
+        ict__buf_adds(&b, "]");
+    }
+    return ict__buf_take(&b);
+}
+
+static char *sig_objective(const ict_config_t *c)
+{
+    ict__buf_t b = {0};
+    ict__buf_printf(&b, "%s %s%s", c->goal == ICT_MAXIMIZE ? "maximize" : "minimize",
+                    c->objective, c->parse_last_number ? " (parse: last-number)" : "");
+    return ict__buf_take(&b);
+}
+
+static char *sig_constraints(const ict_config_t *c)
+{
+    ict__buf_t b = {0};
+    ict__buf_adds(&b, "");
+    for (size_t k = 0; k < c->n_constraints; k++)
+        ict__buf_printf(&b, "%s%s %s %.17g", k ? "; " : "", c->constraints[k].metric,
+                        (const char *[]){"<", "<=", ">", ">="}[c->constraints[k].op],
+                        c->constraints[k].bound);
+    return ict__buf_take(&b);
+}
+
+static char *sig_metrics(const ict_config_t *c)
+{
+    ict__buf_t b = {0};
+    ict__buf_adds(&b, "");
+    for (size_t k = 0; k < c->n_metrics; k++)
+        ict__buf_printf(&b, "%s%s", k ? "," : "", c->metrics[k]);
+    return ict__buf_take(&b);
+}
+
+static char *sig_strategy(const ict_config_t *c)
+{
+    ict__buf_t b = {0};
+    const ict_strategy_t *st = ict_strategy_find(c->strategy);
+    ict__buf_adds(&b, c->strategy);
+    for (const ict_option_info_t *o = st ? st->options : NULL; o && o->key; o++) {
+        const ict_option_t *v = ict_config_option(c, o->key);
+        ict__buf_printf(&b, " %s=%s", o->key, v ? v->value : o->def);
+    }
+    return ict__buf_take(&b);
+}
+
+static char *sig_limits(const ict_config_t *c)
+{
+    ict__buf_t b = {0};
+    ict__buf_printf(&b, "max_evaluations=%lld timeout=%gs retries=%d",
+                    (long long)c->max_evaluations, c->timeout, c->retries);
+    return ict__buf_take(&b);
+}
+
+static char *sig_command(const ict_config_t *c)
+{
+    ict__buf_t b = {0};
+    if (c->command.shell)
+        ict__buf_adds(&b, c->command.shell);
+    for (size_t i = 0; i < c->command.argc; i++)
+        ict__buf_printf(&b, "%s%s", i ? " " : "", c->command.argv[i]);
+    return ict__buf_take(&b);
+}
+
+typedef char *(*sig_f)(const ict_config_t *);
+static const struct { const char *attr, *key; sig_f fn; int must_match; } sigs[] = {
+    {"space", "parameters", sig_space, 1},
+    {"objective", "objective", sig_objective, 1},
+    {"constraints", "constraints", sig_constraints, 1},
+    {"metrics", "metrics", sig_metrics, 1},
+    {"strategy_options", "search (strategy and options)", sig_strategy, 1},
+    {"limits", "limits and budget", sig_limits, 0},
+    {"command", "command", sig_command, 0},
+};
+
+/* ---- create ------------------------------------------------------------- */
+
+/* fill is in the memory type mtype; HDF5 converts it to the file type. */
+static hid_t make_table(hid_t file, const char *name, hid_t ftype, hid_t mtype,
+                        const void *fill, hsize_t chunk)
+{
+    hsize_t dims[1] = {0}, maxd[1] = {H5S_UNLIMITED}, ch[1] = {chunk};
+    hid_t sp = H5Screate_simple(1, dims, maxd);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, 1, ch);
+    if (fill)
+        H5Pset_fill_value(dcpl, mtype, fill);
+    hid_t d = H5Dcreate2(file, name, ftype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    H5Pclose(dcpl);
+    H5Sclose(sp);
+    return d;
+}
+
+typedef struct stage_mem {
+    int64_t stage;
+    int32_t level;
+    double base_objective;
+    int64_t points;
+    double best;
+    int64_t best_id;
+    double start, end;
+    char base[512];
+} stage_mem_t;
+
+static hid_t stage_type(void)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(stage_mem_t));
+    H5Tinsert(t, "stage", HOFFSET(stage_mem_t, stage), H5T_NATIVE_INT64);
+    H5Tinsert(t, "level", HOFFSET(stage_mem_t, level), H5T_NATIVE_INT32);
+    hid_t s = str_type(512);
+    H5Tinsert(t, "base_point", HOFFSET(stage_mem_t, base), s);
+    H5Tclose(s);
+    H5Tinsert(t, "base_objective", HOFFSET(stage_mem_t, base_objective), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "points", HOFFSET(stage_mem_t, points), H5T_NATIVE_INT64);
+    H5Tinsert(t, "best_so_far", HOFFSET(stage_mem_t, best), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "best_id", HOFFSET(stage_mem_t, best_id), H5T_NATIVE_INT64);
+    H5Tinsert(t, "start", HOFFSET(stage_mem_t, start), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "end", HOFFSET(stage_mem_t, end), H5T_NATIVE_DOUBLE);
+    return t;
+}
+
+typedef struct job_mem {
+    int32_t segment;
+    double start, end;
+    int32_t ranks;
+    int32_t exit_code;
+    char hosts[JOB_HOSTS_LEN];
+    char exit_reason[64];
+} job_mem_t;
+
+static hid_t job_type(void)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(job_mem_t));
+    H5Tinsert(t, "segment", HOFFSET(job_mem_t, segment), H5T_NATIVE_INT32);
+    H5Tinsert(t, "start", HOFFSET(job_mem_t, start), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "end", HOFFSET(job_mem_t, end), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "ranks", HOFFSET(job_mem_t, ranks), H5T_NATIVE_INT32);
+    hid_t s = str_type(JOB_HOSTS_LEN);
+    H5Tinsert(t, "hosts", HOFFSET(job_mem_t, hosts), s);
+    H5Tclose(s);
+    s = str_type(64);
+    H5Tinsert(t, "exit_reason", HOFFSET(job_mem_t, exit_reason), s);
+    H5Tclose(s);
+    H5Tinsert(t, "exit_code", HOFFSET(job_mem_t, exit_code), H5T_NATIVE_INT32);
+    return t;
+}
+
+typedef struct prep_mem {
+    int32_t attempt;
+    int32_t exit_code;
+    double start, end;
+    signed char status;
+    char run_dir[RUNDIR_LEN];
+    char reason[REASON_LEN];
+} prep_mem_t;
+
+static hid_t prep_type(hid_t status_type)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(prep_mem_t));
+    H5Tinsert(t, "status", HOFFSET(prep_mem_t, status), status_type);
+    H5Tinsert(t, "attempt", HOFFSET(prep_mem_t, attempt), H5T_NATIVE_INT32);
+    H5Tinsert(t, "exit_code", HOFFSET(prep_mem_t, exit_code), H5T_NATIVE_INT32);
+    H5Tinsert(t, "start", HOFFSET(prep_mem_t, start), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "end", HOFFSET(prep_mem_t, end), H5T_NATIVE_DOUBLE);
+    hid_t s = str_type(RUNDIR_LEN);
+    H5Tinsert(t, "run_dir", HOFFSET(prep_mem_t, run_dir), s);
+    H5Tclose(s);
+    s = str_type(REASON_LEN);
+    H5Tinsert(t, "reason", HOFFSET(prep_mem_t, reason), s);
+    H5Tclose(s);
+    return t;
+}
+
+static hid_t packed(hid_t mtype)
+{
+    hid_t f = H5Tcopy(mtype);
+    H5Tpack(f);
+    return f;
+}
+
+static void store_free(ict_store_t *st)
+{
+    if (!st)
+        return;
+    if (st->evals > 0) H5Dclose(st->evals);
+    if (st->stages > 0) H5Dclose(st->stages);
+    if (st->jobs > 0) H5Dclose(st->jobs);
+    if (st->prepare > 0) H5Dclose(st->prepare);
+    if (st->status_type > 0) H5Tclose(st->status_type);
+    layout_free(&st->L);
+    if (st->file > 0) {
+        H5Fflush(st->file, H5F_SCOPE_GLOBAL);
+        H5Fclose(st->file);
+    }
+    ict_config_free(st->owned);
+    free(st->path);
+    free(st);
+}
+
+void ict_store_close(ict_store_t *st) { store_free(st); }
+
+static ict_store_t *store_alloc(const char *path, const ict_config_t *c)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    ict_store_t *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    st->path = strdup(path);
+    st->c = c;
+    st->job_row = -1;
+    st->status_type = make_status_type();
+    if (!st->path) {
+        free(st);
+        return NULL;
+    }
+    return st;
+}
+
+int ict_store_create(ict_store_t **out, const char *path,
+                     const ict_config_t *c, ict_error_t *err)
+{
+    if (access(path, F_OK) == 0)
+        return ict_errorf(err, -EEXIST, "%s exists: results are never "
+                          "overwritten; use --resume to continue it, or set "
+                          "another 'output'", path);
+    ict_store_t *st = store_alloc(path, c);
+    if (!st)
+        return -ENOMEM;
+    int rc = layout_build(&st->L, c, st->status_type);
+    if (rc) {
+        store_free(st);
+        return rc;
+    }
+    st->file = H5Fcreate(path, H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+    if (st->file < 0) {
+        rc = ict_errorf(err, errno == ENOSPC ? -ENOSPC : -EIO,
+                        "%s: cannot create the results file: %s", path,
+                        strerror(errno ? errno : EIO));
+        store_free(st);
+        return rc;
+    }
+    st->t0 = ict_now();
+    char created[64];
+    time_t now = (time_t)st->t0;
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char sha[65];
+    ict__sha256_hex(c->text, c->text_len, sha);
+    rc |= attr_str(st->file, "ictune_version", ICT_VERSION);
+    rc |= attr_num(st->file, "schema_version", ICT_SCHEMA_VERSION);
+    rc |= attr_str(st->file, "config_file", c->path);
+    rc |= attr_str(st->file, "config_text", c->text);
+    rc |= attr_str(st->file, "config_sha256", sha);
+    rc |= attr_str(st->file, "strategy", c->strategy);
+    rc |= attr_str(st->file, "created", created);
+    rc |= attr_num(st->file, "start_time", st->t0);
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs && !rc; i++) {
+        char *v = sigs[i].fn(c), name[64];
+        snprintf(name, sizeof name, "%s", sigs[i].attr);
+        rc = v ? attr_str(st->file, name, v) : -ENOMEM;
+        free(v);
+    }
+    /* /space/<param> */
+    hid_t g = H5Gcreate2(st->file, "space", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    for (size_t a = 0; a < ict_space_dims(c->space) && g >= 0 && !rc; a++) {
+        size_t n = ict_space_count(c->space, a);
+        hsize_t dims[1] = {n};
+        hid_t sp = H5Screate_simple(1, dims, NULL), d;
+        if (param_is_num(c->space, a)) {
+            double *v = malloc(n * sizeof *v);
+            for (size_t i = 0; v && i < n; i++)
+                v[i] = ict_space_value(c->space, a, i)->num;
+            d = H5Dcreate2(g, ict_space_name(c->space, a), H5T_IEEE_F64LE, sp,
+                           H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            if (!v || d < 0 || H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0)
+                rc = -EIO;
+            free(v);
+        } else {
+            size_t m = st->L.param_len[a];
+            char *v = calloc(n, m);
+            for (size_t i = 0; v && i < n; i++)
+                snprintf(v + i * m, m, "%s", ict_space_value(c->space, a, i)->text);
+            hid_t t = str_type(m);
+            d = H5Dcreate2(g, ict_space_name(c->space, a), t, sp, H5P_DEFAULT,
+                           H5P_DEFAULT, H5P_DEFAULT);
+            if (!v || d < 0 || H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0)
+                rc = -EIO;
+            H5Tclose(t);
+            free(v);
+        }
+        if (d >= 0)
+            H5Dclose(d);
+        H5Sclose(sp);
+    }
+    if (g >= 0)
+        H5Gclose(g);
+    if (!rc) {
+        unsigned char *fill = calloc(1, st->L.size);
+        if (!fill) {
+            store_free(st);
+            return -ENOMEM;
+        }
+        int64_t minus1 = -1;
+        memcpy(fill + st->L.id, &minus1, 8);
+        fill[st->L.status] = (unsigned char)-1;
+        hid_t ft = packed(st->L.mtype);
+        st->evals = make_table(st->file, "evaluations", ft, st->L.mtype, fill, 64);
+        free(fill);
+        H5Tclose(ft);
+        if (st->evals < 0)
+            rc = -EIO;
+        else
+            rc |= attr_num(st->evals, "start_time", st->t0);
+        hid_t t = stage_type(), f = packed(t);
+        st->stages = make_table(st->file, "stages", f, t, NULL, 32);
+        H5Tclose(f);
+        H5Tclose(t);
+        t = job_type();
+        f = packed(t);
+        st->jobs = make_table(st->file, "jobs", f, t, NULL, 8);
+        H5Tclose(f);
+        H5Tclose(t);
+        t = prep_type(st->status_type);
+        f = packed(t);
+        st->prepare = make_table(st->file, "prepare", f, t, NULL, 4);
+        H5Tclose(f);
+        H5Tclose(t);
+        if (st->stages < 0 || st->jobs < 0 || st->prepare < 0)
+            rc = -EIO;
+    }
+    if (rc || H5Fflush(st->file, H5F_SCOPE_GLOBAL) < 0) {
+        rc = h5fail(err, st, "writing the file's layout");
+        store_free(st);
+        unlink(path);
+        return rc;
+    }
+    *out = st;
+    return 0;
+}
+
+/* ---- open an existing file ----------------------------------------------- */
+
+static int check_members(hid_t d, hid_t mtype)
+{
+    hid_t ft = H5Dget_type(d);
+    int ok = H5Tget_class(ft) == H5T_COMPOUND &&
+             H5Tget_nmembers(ft) == H5Tget_nmembers(mtype);
+    for (int i = 0; ok && i < H5Tget_nmembers(mtype); i++) {
+        char *a = H5Tget_member_name(ft, (unsigned)i);
+        char *b = H5Tget_member_name(mtype, (unsigned)i);
+        ok = a && b && !strcmp(a, b);
+        H5free_memory(a);
+        H5free_memory(b);
+    }
+    H5Tclose(ft);
+    return ok;
+}
+
+static hsize_t rows_of(hid_t d)
+{
+    hsize_t dims[1] = {0};
+    hid_t sp = H5Dget_space(d);
+    H5Sget_simple_extent_dims(sp, dims, NULL);
+    H5Sclose(sp);
+    return dims[0];
+}
+
+/* Read rows [first, first+n) of d with mtype into buf. */
+static int read_rows(hid_t d, hid_t mtype, hsize_t first, hsize_t n, void *buf)
+{
+    hid_t fs = H5Dget_space(d);
+    hsize_t off[1] = {first}, cnt[1] = {n};
+    H5Sselect_hyperslab(fs, H5S_SELECT_SET, off, NULL, cnt, NULL);
+    hid_t ms = H5Screate_simple(1, cnt, NULL);
+    herr_t rc = H5Dread(d, mtype, ms, fs, H5P_DEFAULT, buf);
+    H5Sclose(ms);
+    H5Sclose(fs);
+    return rc < 0 ? -EIO : 0;
+}
+
+static int write_row(ict_store_t *st, hid_t d, hid_t mtype, hsize_t row,
+                     const void *buf, int extend, ict_error_t *err,
+                     const char *what)
+{
+    if (extend) {
+        hsize_t n[1] = {row + 1};
+        if (H5Dset_extent(d, n) < 0)
+            return h5fail(err, st, what);
+    }
+    hid_t fs = H5Dget_space(d);
+    hsize_t off[1] = {row}, cnt[1] = {1};
+    H5Sselect_hyperslab(fs, H5S_SELECT_SET, off, NULL, cnt, NULL);
+    hid_t ms = H5Screate_simple(1, cnt, NULL);
+    errno = 0;
+    herr_t rc = H5Dwrite(d, mtype, ms, fs, H5P_DEFAULT, buf);
+    H5Sclose(ms);
+    H5Sclose(fs);
+    if (rc < 0 || H5Fflush(st->file, H5F_SCOPE_GLOBAL) < 0)
+        return h5fail(err, st, what);
+    return 0;
+}
+
+static int open_common(ict_store_t *st, int readonly, ict_error_t *err)
+{
+    const char *path = st->path;
+    if (access(path, F_OK) != 0)
+        return ict_errorf(err, -ENOENT, "%s: no such results file", path);
+    htri_t is = H5Fis_hdf5(path);
+    if (is <= 0)
+        return ict_errorf(err, -EINVAL, "%s: not an HDF5 file (or a "
+                          "truncated one); expected an ictune results file",
+                          path);
+    st->readonly = readonly;
+    st->file = H5Fopen(path, readonly ? H5F_ACC_RDONLY : H5F_ACC_RDWR, H5P_DEFAULT);
+    if (st->file < 0)
+        return ict_errorf(err, -EIO, "%s: cannot open the HDF5 file: it is "
+                          "damaged or truncated, or another process holds it "
+                          "(HDF5 file locking: is an ictune run still using "
+                          "it?)", path);
+    double ver;
+    if (attr_get_num(st->file, "schema_version", &ver))
+        return ict_errorf(err, -EINVAL, "%s: an HDF5 file, but not an ictune "
+                          "results file (no schema_version attribute)", path);
+    if (ver != ICT_SCHEMA_VERSION)
+        return ict_errorf(err, -EINVAL, "%s: results file schema version %g; "
+                          "this ictune reads version %d", path, ver,
+                          ICT_SCHEMA_VERSION);
+    if (attr_get_num(st->file, "start_time", &st->t0))
+        return ict_errorf(err, -EINVAL, "%s: the start_time attribute is "
+                          "missing: the file is damaged", path);
+    return 0;
+}
+
+static int open_datasets(ict_store_t *st, ict_error_t *err)
+{
+    const char *names[] = {"evaluations", "stages", "jobs", "prepare"};
+    hid_t *ds[] = {&st->evals, &st->stages, &st->jobs, &st->prepare};
+    for (int i = 0; i < 4; i++) {
+        if (H5Lexists(st->file, names[i], H5P_DEFAULT) <= 0 ||
+            (*ds[i] = H5Dopen2(st->file, names[i], H5P_DEFAULT)) < 0)
+            return ict_errorf(err, -EINVAL, "%s: the dataset /%s is missing "
+                              "or unreadable: the file is damaged", st->path,
+                              names[i]);
+    }
+    if (!check_members(st->evals, st->L.mtype))
+        return ict_errorf(err, -EINVAL, "%s: /evaluations does not have the "
+                          "fields this config needs: written by another "
+                          "config or another ictune", st->path);
+    /* Only the row being appended at a crash may hold the fill value. */
+    hsize_t n = rows_of(st->evals);
+    hid_t idt = H5Tcreate(H5T_COMPOUND, 8);
+    H5Tinsert(idt, "id", 0, H5T_NATIVE_INT64);
+    int64_t *ids = malloc((n ? n : 1) * sizeof *ids);
+    if (!ids) {
+        H5Tclose(idt);
+        return -ENOMEM;
+    }
+    int rc = n ? read_rows(st->evals, idt, 0, n, ids) : 0;
+    H5Tclose(idt);
+    if (rc) {
+        free(ids);
+        return ict_errorf(err, -EIO, "%s: /evaluations cannot be read: the "
+                          "file is damaged", st->path);
+    }
+    hsize_t fills = 0, first_fill = 0;
+    for (hsize_t i = 0; i < n; i++)
+        if (ids[i] < 0 && fills++ == 0)
+            first_fill = i;
+    free(ids);
+    if (fills > 1 || (fills == 1 && first_fill != n - 1))
+        return ict_errorf(err, -EINVAL, "%s: %llu rows of /evaluations (from "
+                          "row %llu) hold the fill value (id -1): they were "
+                          "never written; the file is damaged",
+                          st->path, (unsigned long long)fills,
+                          (unsigned long long)first_fill);
+    st->nevals = n - fills;
+    /* a finished prepare step */
+    hsize_t np = rows_of(st->prepare);
+    if (np) {
+        hid_t t = prep_type(st->status_type);
+        prep_mem_t *p = calloc(np, sizeof *p);
+        if (p && read_rows(st->prepare, t, 0, np, p) == 0)
+            for (hsize_t i = 0; i < np; i++)
+                if (p[i].status == ICT_STATUS_OK)
+                    snprintf(st->prepared, sizeof st->prepared, "%s", p[i].run_dir);
+        free(p);
+        H5Tclose(t);
+    }
+    return 0;
+}
+
+int ict_store_open(ict_store_t **out, const char *path, const ict_config_t *c,
+                   char *changes, size_t size, ict_error_t *err)
+{
+    ict_store_t *st = store_alloc(path, c);
+    if (!st)
+        return -ENOMEM;
+    if (changes && size)
+        changes[0] = '\0';
+    int rc = layout_build(&st->L, c, st->status_type);
+    if (!rc)
+        rc = open_common(st, 0, err);
+    /* Compare before any write: a refused file is never modified. */
+    for (size_t i = 0; !rc && i < sizeof sigs / sizeof *sigs; i++) {
+        char *mine = sigs[i].fn(c);
+        char *theirs = attr_get_str(st->file, sigs[i].attr);
+        if (!mine) {
+            rc = -ENOMEM;
+        } else if (!theirs && sigs[i].must_match) {
+            rc = ict_errorf(err, -EINVAL, "%s: the attribute '%s' is missing: "
+                            "the file is damaged", path, sigs[i].attr);
+        } else if (theirs && strcmp(mine, theirs)) {
+            if (sigs[i].must_match)
+                rc = ict_errorf(err, -EINVAL, "%s: the config's %s changed "
+                                "since this file was written (file: '%.200s'; "
+                                "config: '%.200s'); resume with the original "
+                                "config or choose another 'output'", path,
+                                sigs[i].key, theirs, mine);
+            else if (changes && size)
+                snprintf(changes + strlen(changes), size - strlen(changes),
+                         "%s%s changed ('%.100s' -> '%.100s')",
+                         changes[0] ? "; " : "", sigs[i].key, theirs, mine);
+        }
+        free(mine);
+        free(theirs);
+    }
+    if (!rc)
+        rc = open_datasets(st, err);
+    if (rc) {
+        store_free(st);
+        return rc;
+    }
+    /* Allowed changes are recorded; the trailing fill row is dropped. */
+    if (rows_of(st->evals) != st->nevals) {
+        hsize_t n[1] = {st->nevals};
+        H5Dset_extent(st->evals, n);
+    }
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        if (!sigs[i].must_match) {
+            char *mine = sigs[i].fn(c);
+            if (mine)
+                attr_str(st->file, sigs[i].attr, mine);
+            free(mine);
+        }
+    if (changes && changes[0]) {
+        char *old = attr_get_str(st->file, "history");
+        ict__buf_t b = {0};
+        ict__buf_printf(&b, "%s%s%s", old ? old : "", old ? "\n" : "", changes);
+        char *h = ict__buf_take(&b);
+        if (h)
+            attr_str(st->file, "history", h);
+        free(h);
+        free(old);
+    }
+    H5Fflush(st->file, H5F_SCOPE_GLOBAL);
+    *out = st;
+    return 0;
+}
+
+int ict_store_open_readonly(ict_store_t **out, const char *path,
+                            ict_config_t **config, ict_error_t *err)
+{
+    ict_store_t *st = store_alloc(path, NULL);
+    if (!st)
+        return -ENOMEM;
+    int rc = open_common(st, 1, err);
+    char *text = rc ? NULL : attr_get_str(st->file, "config_text");
+    char *cpath = rc ? NULL : attr_get_str(st->file, "config_file");
+    if (!rc && !text)
+        rc = ict_errorf(err, -EINVAL, "%s: the config_text attribute is "
+                        "missing: the file is damaged", path);
+    if (!rc) {
+        char name[1200];
+        snprintf(name, sizeof name, "%s (config stored in %s)",
+                 cpath ? cpath : "config", path);
+        rc = ict_config_parse(name, text, strlen(text), &st->owned, err);
+    }
+    free(text);
+    free(cpath);
+    if (!rc) {
+        st->c = st->owned;
+        rc = layout_build(&st->L, st->c, st->status_type);
+    }
+    if (!rc)
+        rc = open_datasets(st, err);
+    if (rc) {
+        store_free(st);
+        return rc;
+    }
+    *config = st->owned;
+    *out = st;
+    return 0;
+}
+
+double ict_store_t0(const ict_store_t *st) { return st->t0; }
+
+const char *ict_store_prepared(const ict_store_t *st)
+{
+    return st->prepared[0] ? st->prepared : NULL;
+}
+
+size_t ict_store_jobs(const ict_store_t *st) { return (size_t)rows_of(st->jobs); }
+
+/* ---- appends --------------------------------------------------------------- */
+
+static void put_str(unsigned char *buf, size_t off, size_t len, const char *s)
+{
+    snprintf((char *)buf + off, len, "%s", s ? s : "");
+}
+
+int ict_store_append_eval(ict_store_t *st, const ict_eval_row_t *r,
+                          ict_error_t *err)
+{
+    const ict_config_t *c = st->c;
+    const layout_t *L = &st->L;
+    unsigned char *b = calloc(1, L->size);
+    if (!b)
+        return -ENOMEM;
+    int64_t i64 = r->id;
+    memcpy(b + L->id, &i64, 8);
+    i64 = r->stage;
+    memcpy(b + L->stage, &i64, 8);
+    int32_t i32 = r->level;
+    memcpy(b + L->level, &i32, 4);
+    for (size_t a = 0; a < ict_space_dims(c->space); a++) {
+        const ict_value_t *v = ict_space_value(c->space, a, (size_t)r->idx[a]);
+        if (L->param_len[a])
+            put_str(b, L->param[a], L->param_len[a], v->text);
+        else
+            memcpy(b + L->param[a], &v->num, 8);
+        memcpy(b + L->point + 4 * a, &r->idx[a], 4);
+    }
+    memcpy(b + L->objective, &r->objective, 8);
+    for (size_t k = 0; k < c->n_metrics; k++) {
+        double v = r->metrics ? r->metrics[k] : NAN;
+        memcpy(b + L->metric[k], &v, 8);
+    }
+    b[L->status] = (unsigned char)(signed char)r->status;
+    i32 = r->attempt;
+    memcpy(b + L->attempt, &i32, 4);
+    i32 = r->exit_code;
+    memcpy(b + L->exit_code, &i32, 4);
+    i32 = r->signal;
+    memcpy(b + L->signal, &i32, 4);
+    i32 = r->worker;
+    memcpy(b + L->worker, &i32, 4);
+    put_str(b, L->host, HOST_LEN, r->host);
+    put_str(b, L->gpu, GPU_LEN, r->gpu);
+    put_str(b, L->cpuset, CPUSET_LEN, r->cpuset);
+    memcpy(b + L->start, &r->start, 8);
+    memcpy(b + L->end, &r->end, 8);
+    put_str(b, L->run_dir, RUNDIR_LEN, r->run_dir);
+    put_str(b, L->reason, REASON_LEN, r->reason);
+    int rc = write_row(st, st->evals, L->mtype, st->nevals, b, 1, err,
+                       "appending an evaluation");
+    free(b);
+    if (!rc)
+        st->nevals++;
+    return rc;
+}
+
+int ict_store_append_stage(ict_store_t *st, const ict_stage_row_t *r,
+                           ict_error_t *err)
+{
+    stage_mem_t m = {r->stage, r->level, r->base_objective, r->points, r->best,
+                     r->best_id, r->start, r->end, ""};
+    if (r->base)
+        ict_space_format(st->c->space, r->base, m.base, sizeof m.base);
+    hid_t t = stage_type();
+    int rc = write_row(st, st->stages, t, rows_of(st->stages), &m, 1, err,
+                       "appending a stage");
+    H5Tclose(t);
+    return rc;
+}
+
+int ict_store_job_begin(ict_store_t *st, int ranks, const char *hosts,
+                        ict_error_t *err)
+{
+    hid_t t = job_type();
+    hsize_t n = rows_of(st->jobs);
+    int rc = 0;
+    job_mem_t *j = calloc(n + 1, sizeof *j);
+    if (!j) {
+        H5Tclose(t);
+        return -ENOMEM;
+    }
+    if (n && read_rows(st->jobs, t, 0, n, j))
+        rc = h5fail(err, st, "reading /jobs");
+    for (hsize_t i = 0; i < n && !rc; i++)
+        if (!strcmp(j[i].exit_reason, "running")) {
+            snprintf(j[i].exit_reason, sizeof j[i].exit_reason, "killed");
+            rc = write_row(st, st->jobs, t, i, &j[i], 0, err, "updating /jobs");
+        }
+    if (!rc) {
+        job_mem_t m = {(int32_t)n + 1, ict_now(), NAN, ranks, -1, "", "running"};
+        snprintf(m.hosts, sizeof m.hosts, "%s", hosts ? hosts : "");
+        rc = write_row(st, st->jobs, t, n, &m, 1, err, "appending to /jobs");
+        if (!rc)
+            st->job_row = (long)n;
+    }
+    free(j);
+    H5Tclose(t);
+    return rc;
+}
+
+int ict_store_job_end(ict_store_t *st, const char *reason, int exit_code,
+                      ict_error_t *err)
+{
+    if (st->job_row < 0)
+        return 0;
+    hid_t t = job_type();
+    job_mem_t m;
+    int rc = read_rows(st->jobs, t, (hsize_t)st->job_row, 1, &m);
+    if (!rc) {
+        m.end = ict_now();
+        m.exit_code = exit_code;
+        snprintf(m.exit_reason, sizeof m.exit_reason, "%s", reason);
+        rc = write_row(st, st->jobs, t, (hsize_t)st->job_row, &m, 0, err,
+                       "updating /jobs");
+    }
+    H5Tclose(t);
+    return rc;
+}
+
+int ict_store_prepare(ict_store_t *st, ict_status_t status, int attempt,
+                      int exit_code, const char *run_dir, const char *reason,
+                      double start, double end, ict_error_t *err)
+{
+    prep_mem_t m = {attempt, exit_code, start, end, (signed char)status, "", ""};
+    snprintf(m.run_dir, sizeof m.run_dir, "%s", run_dir ? run_dir : "");
+    snprintf(m.reason, sizeof m.reason, "%s", reason ? reason : "");
+    hid_t t = prep_type(st->status_type);
+    int rc = write_row(st, st->prepare, t, rows_of(st->prepare), &m, 1, err,
+                       "appending to /prepare");
+    H5Tclose(t);
+    if (!rc && status == ICT_STATUS_OK)
+        snprintf(st->prepared, sizeof st->prepared, "%s", m.run_dir);
+    return rc;
+}
+
+/* ---- reading every evaluation ------------------------------------------ */
+
+void ict_store_rows_free(ict_loaded_row_t *rows, size_t n)
+{
+    for (size_t i = 0; rows && i < n; i++)
+        free(rows[i].metrics);
+    free(rows);
+}
+
+int ict_store_rows(ict_store_t *st, ict_loaded_row_t **out, size_t *nout,
+                   ict_error_t *err)
+{
+    const ict_config_t *c = st->c;
+    const layout_t *L = &st->L;
+    size_t n = (size_t)st->nevals, D = ict_space_dims(c->space);
+    ict_loaded_row_t *rows = calloc(n ? n : 1, sizeof *rows);
+    const size_t CH = 4096;
+    unsigned char *buf = malloc(CH * L->size);
+    int32_t *idx = malloc((D ? D : 1) * sizeof *idx);
+    int rc = rows && buf && idx ? 0 : -ENOMEM;
+    for (size_t first = 0; !rc && first < n; first += CH) {
+        size_t cnt = n - first < CH ? n - first : CH;
+        if (read_rows(st->evals, L->mtype, first, cnt, buf)) {
+            rc = ict_errorf(err, -EIO, "%s: /evaluations rows %zu..%zu cannot "
+                            "be read: the file is damaged", st->path, first,
+                            first + cnt - 1);
+            break;
+        }
+        for (size_t k = 0; k < cnt && !rc; k++) {
+            const unsigned char *b = buf + k * L->size;
+            ict_loaded_row_t *r = &rows[first + k];
+            int32_t i32;
+            memcpy(&r->id, b + L->id, 8);
+            int64_t s64;
+            memcpy(&s64, b + L->stage, 8);
+            r->stage = (long)s64;
+            memcpy(&i32, b + L->level, 4);
+            r->level = i32;
+            memcpy(idx, b + L->point, 4 * D);
+            for (size_t a = 0; a < D; a++)
+                if (idx[a] < 0 || (size_t)idx[a] >= ict_space_count(c->space, a))
+                    rc = ict_errorf(err, -EINVAL, "%s: /evaluations row %zu "
+                                    "has a point outside the space: the file "
+                                    "is damaged", st->path, first + k);
+            if (rc)
+                break;
+            r->flat = ict_space_flat(c->space, idx);
+            memcpy(&r->objective, b + L->objective, 8);
+            r->metrics = calloc(c->n_metrics + 1, sizeof *r->metrics);
+            if (!r->metrics) {
+                rc = -ENOMEM;
+                break;
+            }
+            for (size_t m = 0; m < c->n_metrics; m++)
+                memcpy(&r->metrics[m], b + L->metric[m], 8);
+            signed char sc = (signed char)b[L->status];
+            if (sc < 0 || sc >= ICT_STATUS_COUNT) {
+                rc = ict_errorf(err, -EINVAL, "%s: /evaluations row %zu has "
+                                "status %d: the file is damaged", st->path,
+                                first + k, sc);
+                break;
+            }
+            r->status = (ict_status_t)sc;
+            memcpy(&r->attempt, b + L->attempt, 4);
+            memcpy(&r->exit_code, b + L->exit_code, 4);
+            memcpy(&r->signal, b + L->signal, 4);
+            memcpy(&r->worker, b + L->worker, 4);
+            memcpy(&r->start, b + L->start, 8);
+            memcpy(&r->end, b + L->end, 8);
+            snprintf(r->host, sizeof r->host, "%s", (const char *)b + L->host);
+            snprintf(r->gpu, sizeof r->gpu, "%s", (const char *)b + L->gpu);
+            snprintf(r->run_dir, sizeof r->run_dir, "%s", (const char *)b + L->run_dir);
+            snprintf(r->reason, sizeof r->reason, "%s", (const char *)b + L->reason);
+        }
+    }
+    free(buf);
+    free(idx);
+    if (rc) {
+        ict_store_rows_free(rows, n);
+        return rc;
+    }
+    *out = rows;
+    *nout = n;
+    return 0;
+}

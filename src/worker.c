@@ -1,0 +1,119 @@
+/* worker.c - an MPI worker rank: say hello, then run what the master sends
+ * and send back what happened. It never talks to the strategy. Signals
+ * (mpiexec forwards SIGTERM to every rank, Slurm signals every process) are
+ * noted, not obeyed: the master decides, and a result that a signal cut
+ * short is marked so the master runs the point again on resume. */
+#include <errno.h>
+#include <mpi.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "proto.h"
+
+static volatile sig_atomic_t signalled;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    signalled = 1;
+}
+
+static void nap(double s)
+{
+    struct timespec ts = {0, (long)(s * 1e9)};
+    nanosleep(&ts, NULL);
+}
+
+static int run_task(ict__task_msg_t *m, ict_error_t *err)
+{
+    ict_launch_t *l;
+    int rc = ict_launch_start(&l, &m->t);
+    if (rc)
+        return rc;
+    int was = signalled;
+    while (!ict_launch_step(l)) {
+        struct pollfd pf[3];
+        int fds[2], n = 0;
+        pf[n].fd = ict_launch_wakeup_fd();
+        pf[n++].events = POLLIN;
+        for (int k = ict_launch_fds(l, fds); k-- > 0;) {
+            pf[n].fd = fds[k];
+            pf[n++].events = POLLIN;
+        }
+        poll(pf, (nfds_t)n, 20);
+        ict_launch_wakeup_drain();
+        int flag = 0;
+        MPI_Status st;
+        MPI_Iprobe(0, ICT__TAG_STOP, MPI_COMM_WORLD, &flag, &st);
+        if (flag) {
+            MPI_Recv(NULL, 0, MPI_BYTE, 0, ICT__TAG_STOP, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE);
+            ict_launch_stop(l);
+        }
+    }
+    ict_raw_result_t r = *ict_launch_result(l);
+    ict_launch_free(l);
+    if (signalled && !was && r.signal)
+        r.killed = 1;                   /* a signal cut it short */
+    return ict__send_result(&r, err);
+}
+
+int ict__worker_main(ict_error_t *err)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    ict__hello_t h;
+    memset(&h, 0, sizeof h);
+    h.magic = ICT__PROTO_MAGIC;
+    h.result_size = sizeof(ict_raw_result_t);
+    gethostname(h.host, sizeof h.host - 1);
+    int rc = MPI_Send(&h, (int)sizeof h, MPI_BYTE, 0, ICT__TAG_HELLO, MPI_COMM_WORLD);
+    if (rc != MPI_SUCCESS)
+        return ict__mpi_error(err, rc, "saying hello to the master");
+    double pause = 5e-5;
+    for (;;) {
+        int flag = 0;
+        MPI_Status st;
+        rc = MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
+        if (rc != MPI_SUCCESS)
+            return ict__mpi_error(err, rc, "waiting for work");
+        if (!flag) {
+            nap(pause);
+            if (pause < 5e-3)
+                pause *= 2;
+            continue;
+        }
+        pause = 5e-5;
+        if (st.MPI_TAG == ICT__TAG_EXIT) {
+            MPI_Recv(NULL, 0, MPI_BYTE, 0, ICT__TAG_EXIT, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE);
+            return 0;
+        }
+        if (st.MPI_TAG == ICT__TAG_STOP) {      /* nothing running: drop */
+            MPI_Recv(NULL, 0, MPI_BYTE, 0, ICT__TAG_STOP, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE);
+            continue;
+        }
+        if (st.MPI_TAG != ICT__TAG_TASK)
+            return ict_errorf(err, -EPROTO, "unexpected message tag %d",
+                              st.MPI_TAG);
+        ict__task_msg_t m;
+        if ((rc = ict__recv_task(&st, &m, err)))
+            return rc;
+        rc = run_task(&m, err);
+        ict__task_msg_fini(&m);
+        if (rc)
+            return rc;
+    }
+}

@@ -1,0 +1,226 @@
+/* cmd_run.c - `ictune run CONFIG`: tune for real, locally or under MPI.
+ * Under mpiexec (or srun --mpi=pmix) rank 0 is the master and every other
+ * rank a worker; run alone, the same binary uses a local pool. */
+#include <errno.h>
+#include <math.h>
+#include <mpi.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ictune/launch.h"
+#include "ictune/run.h"
+
+static const char help[] =
+    "usage: ictune run CONFIG [options]\n"
+    "Tune: evaluate the config's command at the points the strategy picks,\n"
+    "appending every evaluation to the results file (`output`). Under\n"
+    "mpiexec, rank 0 is the master and every other rank runs evaluations;\n"
+    "without mpiexec, a local pool of --jobs programs at once.\n"
+    "\n"
+    "  --resume            continue an existing results file (required when\n"
+    "                      it exists: results are never overwritten)\n"
+    "  --jobs N            local mode: programs at once (default 1)\n"
+    "  --grace S           after SIGTERM/SIGINT/SIGUSR1, running evaluations\n"
+    "                      get S seconds before they are stopped (default 30;\n"
+    "                      a second signal stops them at once)\n"
+    "  --progress S        a progress line every S seconds (default 60)\n"
+    "  --kill-grace S      SIGTERM to SIGKILL on a timeout (default 5)\n"
+    "  --max-output BYTES  stdout/stderr kept per evaluation and stream\n"
+    "                      (default 1073741824; 0: no limit)\n"
+    "  --set KEY=VALUE     override search.KEY\n"
+    "  --quiet             no progress lines\n"
+    "\n"
+    "exit codes: 0 finished (or budget reached), 1 failed (bad results file,\n"
+    "prepare step failed, ...), 2 usage or config error, 3 stopped early and\n"
+    "resumable: run again with --resume.\n";
+
+static volatile sig_atomic_t signals;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    signals++;
+}
+
+static void log_line(void *ud, const char *line)
+{
+    (void)ud;
+    fprintf(stderr, "ictune: %s\n", line);
+}
+
+static int in_mpi_job(void)
+{
+    return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMIX_RANK") ||
+           getenv("PMI_RANK") || getenv("PMI_SIZE");
+}
+
+static int parse_num(const char *opt, const char *v, double lo, double *out)
+{
+    char *end;
+    double x = strtod(v, &end);
+    if (end == v || *end || !isfinite(x) || x < lo) {
+        ict_cli_error("%s %s: expected a number >= %g", opt, v, lo);
+        return ICT_EXIT_USAGE;
+    }
+    *out = x;
+    return 0;
+}
+
+int ict_cmd_run(int argc, char **argv)
+{
+    const char *path = NULL;
+    const char *sets[64];
+    int nsets = 0, quiet = 0;
+    ict_run_opts_t o = {0};
+    o.jobs = 1;
+    o.grace = 30;
+    o.progress = 60;
+    o.kill_grace = 5;
+    o.max_output = 1ull << 30;
+    double v;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int more = i + 1 < argc;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(help, stdout);
+            return ICT_EXIT_OK;
+        } else if (!strcmp(a, "--resume")) {
+            o.resume = 1;
+        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+            quiet = 1;
+        } else if (!strcmp(a, "--jobs") && more) {
+            if (parse_num(a, argv[++i], 1, &v) || v != floor(v) || v > 4096) {
+                ict_cli_error("--jobs %s: expected a whole number from 1 to 4096", argv[i]);
+                return ICT_EXIT_USAGE;
+            }
+            o.jobs = (int)v;
+        } else if (!strcmp(a, "--grace") && more) {
+            if (parse_num(a, argv[++i], 0, &o.grace))
+                return ICT_EXIT_USAGE;
+        } else if (!strcmp(a, "--progress") && more) {
+            if (parse_num(a, argv[++i], 0.1, &o.progress))
+                return ICT_EXIT_USAGE;
+        } else if (!strcmp(a, "--kill-grace") && more) {
+            if (parse_num(a, argv[++i], 0.1, &o.kill_grace))
+                return ICT_EXIT_USAGE;
+        } else if (!strcmp(a, "--max-output") && more) {
+            if (parse_num(a, argv[++i], 0, &v))
+                return ICT_EXIT_USAGE;
+            o.max_output = (uint64_t)v;
+        } else if (!strcmp(a, "--set") && more && nsets < 64) {
+            sets[nsets++] = argv[++i];
+        } else if (a[0] == '-') {
+            ict_cli_error("run: unknown option or missing value '%s'", a);
+            fputs(help, stderr);
+            return ICT_EXIT_USAGE;
+        } else if (!path) {
+            path = a;
+        } else {
+            ict_cli_error("run: one CONFIG expected, found also '%s'", a);
+            return ICT_EXIT_USAGE;
+        }
+    }
+    if (!path) {
+        fputs(help, stderr);
+        return ICT_EXIT_USAGE;
+    }
+    int rank = 0, size = 1, mpi = in_mpi_job();
+    if (mpi) {
+        if (MPI_Init(&argc, &argv) != MPI_SUCCESS) {
+            ict_cli_error("MPI_Init failed");
+            return ICT_EXIT_FAILURE;
+        }
+        MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+        MPI_Comm_size(MPI_COMM_WORLD, &size);
+    }
+    ict_error_t err;
+    if (rank > 0) {
+        int rc = ict_run_worker(&err);
+        if (rc)
+            ict_cli_error("worker %d: %s", rank, err.text);
+        MPI_Finalize();
+        return rc ? ICT_EXIT_FAILURE : ICT_EXIT_OK;
+    }
+    ict_config_t *c = NULL;
+    int code = ICT_EXIT_OK;
+    if (ict_config_load(path, &c, &err)) {
+        ict_cli_error("%s", err.text);
+        code = ICT_EXIT_USAGE;
+    }
+    for (int i = 0; i < nsets && !code; i++)
+        code = ict_cli_set(c, sets[i]);
+    if (!code && !o.resume && access(c->output, F_OK) == 0) {
+        ict_cli_error("%s exists: results are never overwritten; use --resume "
+                      "to continue it, or set another 'output'", c->output);
+        code = ICT_EXIT_USAGE;
+    }
+    if (code) {
+        if (mpi) {
+            for (int r = 1; r < size; r++)
+                MPI_Send(NULL, 0, MPI_BYTE, r, 14 /* exit */, MPI_COMM_WORLD);
+            MPI_Finalize();
+        }
+        ict_config_free(c);
+        return code;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+    o.mpi = size > 1;
+    o.signals = &signals;
+    o.log = quiet ? NULL : log_line;
+    ict_run_summary_t s;
+    int rc = ict_run(c, &o, &s, &err);
+    if (rc && rc != -ENOSPC)
+        ict_cli_error("%s", err.text);
+    if (s.outcome != ICT_RUN_FAILED) {
+        printf("%s: %llu evaluations (%llu failed or infeasible) in %ld stages, "
+               "%llu programs started in this run%s%s\n",
+               s.outcome == ICT_RUN_STOPPED ? "stopped early" :
+               s.outcome == ICT_RUN_BUDGET ? "budget reached" : "finished",
+               (unsigned long long)s.evaluations,
+               (unsigned long long)s.invalid, s.stages,
+               (unsigned long long)s.launches, s.replayed ? ", " : "",
+               s.replayed ? "earlier results replayed from the file" : "");
+        if (s.has_best) {
+            int32_t *idx = calloc(ict_space_dims(c->space) + 1, sizeof *idx);
+            char pt[2048];
+            ict_space_unflat(c->space, s.best_flat, idx);
+            ict_space_format(c->space, idx, pt, sizeof pt);
+            printf("best %s = %.10g at %s", c->objective, s.best, pt);
+            for (size_t k = 0; k < c->n_metrics; k++)
+                if (!isnan(s.best_metrics[k]))
+                    printf(", %s = %.10g", c->metrics[k], s.best_metrics[k]);
+            putchar('\n');
+            free(idx);
+        } else {
+            printf("no valid evaluation yet\n");
+        }
+        printf("results: %s (h5dump -H %s; ictune report %s)\n", c->output,
+               c->output, c->output);
+        if (s.outcome == ICT_RUN_STOPPED)
+            printf("resume with: ictune run %s --resume\n", path);
+    }
+    free(s.best_metrics);
+    ict_config_free(c);
+    if (mpi)
+        MPI_Finalize();
+    switch (s.outcome) {
+    case ICT_RUN_FINISHED:
+    case ICT_RUN_BUDGET:
+        return rc ? ICT_EXIT_FAILURE : ICT_EXIT_OK;
+    case ICT_RUN_STOPPED:
+        return ICT_EXIT_RESUMABLE;
+    default:
+        return rc == -EEXIST ? ICT_EXIT_USAGE : ICT_EXIT_FAILURE;
+    }
+}

@@ -538,8 +538,8 @@ int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
                 say(&m, "worker %d: %s", w + 1, note);
         }
         char *hs = ict__buf_take(&hosts);
-        rc = ict_store_job_begin(m.st, m.be->nworkers + (o->mpi ? 1 : 0),
-                                 hs ? hs : "", err);
+        rc = ict_store_job_begin(m.st, o->mpi ? m.be->nworkers + 1 : 1,
+                                 m.be->nworkers, hs ? hs : "", err);
         free(hs);
         if (rc)
             goto out;

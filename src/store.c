@@ -400,6 +400,7 @@ typedef struct job_mem {
     int32_t segment;
     double start, end;
     int32_t ranks;
+    int32_t workers;
     int32_t exit_code;
     char hosts[JOB_HOSTS_LEN];
     char exit_reason[64];
@@ -412,6 +413,7 @@ static hid_t job_type(void)
     H5Tinsert(t, "start", HOFFSET(job_mem_t, start), H5T_NATIVE_DOUBLE);
     H5Tinsert(t, "end", HOFFSET(job_mem_t, end), H5T_NATIVE_DOUBLE);
     H5Tinsert(t, "ranks", HOFFSET(job_mem_t, ranks), H5T_NATIVE_INT32);
+    H5Tinsert(t, "workers", HOFFSET(job_mem_t, workers), H5T_NATIVE_INT32);
     hid_t s = str_type(JOB_HOSTS_LEN);
     H5Tinsert(t, "hosts", HOFFSET(job_mem_t, hosts), s);
     H5Tclose(s);
@@ -951,8 +953,8 @@ int ict_store_append_stage(ict_store_t *st, const ict_stage_row_t *r,
     return rc;
 }
 
-int ict_store_job_begin(ict_store_t *st, int ranks, const char *hosts,
-                        ict_error_t *err)
+int ict_store_job_begin(ict_store_t *st, int ranks, int workers,
+                        const char *hosts, ict_error_t *err)
 {
     hid_t t = job_type();
     hsize_t n = rows_of(st->jobs);
@@ -970,7 +972,8 @@ int ict_store_job_begin(ict_store_t *st, int ranks, const char *hosts,
             rc = write_row(st, st->jobs, t, i, &j[i], 0, err, "updating /jobs");
         }
     if (!rc) {
-        job_mem_t m = {(int32_t)n + 1, ict_now(), NAN, ranks, -1, "", "running"};
+        job_mem_t m = {(int32_t)n + 1, ict_now(), NAN, ranks, workers, -1, "",
+                       "running"};
         snprintf(m.hosts, sizeof m.hosts, "%s", hosts ? hosts : "");
         rc = write_row(st, st->jobs, t, n, &m, 1, err, "appending to /jobs");
         if (!rc)
@@ -1099,5 +1102,36 @@ int ict_store_rows(ict_store_t *st, ict_loaded_row_t **out, size_t *nout,
     }
     *out = rows;
     *nout = n;
+    return 0;
+}
+
+int ict_store_job_rows(ict_store_t *st, ict_job_row_t **out, size_t *nout,
+                       ict_error_t *err)
+{
+    hsize_t n = rows_of(st->jobs);
+    hid_t t = job_type();
+    job_mem_t *j = calloc(n + 1, sizeof *j);
+    ict_job_row_t *r = calloc(n + 1, sizeof *r);
+    int rc = j && r ? 0 : -ENOMEM;
+    if (!rc && n && read_rows(st->jobs, t, 0, n, j))
+        rc = h5fail(err, st, "reading /jobs");
+    for (hsize_t i = 0; !rc && i < n; i++) {
+        r[i].segment = j[i].segment;
+        r[i].start = j[i].start;
+        r[i].end = j[i].end;
+        r[i].ranks = j[i].ranks;
+        r[i].workers = j[i].workers;
+        r[i].exit_code = j[i].exit_code;
+        snprintf(r[i].hosts, sizeof r[i].hosts, "%s", j[i].hosts);
+        snprintf(r[i].exit_reason, sizeof r[i].exit_reason, "%s", j[i].exit_reason);
+    }
+    H5Tclose(t);
+    free(j);
+    if (rc) {
+        free(r);
+        return rc;
+    }
+    *out = r;
+    *nout = (size_t)n;
     return 0;
 }

@@ -13,6 +13,7 @@ static const char usage[] =
     "  check CONFIG              validate a config and print its space\n"
     "  run CONFIG [--resume]     tune: run the program (under mpiexec: rank 0\n"
     "                            is the master, the others run evaluations)\n"
+    "  report FILE.h5            summarise a results file (--csv, --plot)\n"
     "  simulate CONFIG --table F run the search against a table of measured\n"
     "                            values (no processes, no MPI)\n"
     "  help [COMMAND]            this text, or a command's --help\n"
@@ -109,6 +110,8 @@ int main(int argc, char **argv)
                 return ict_cmd_simulate(2, sub);
             if (!strcmp(argv[2], "run"))
                 return ict_cmd_run(2, sub);
+            if (!strcmp(argv[2], "report"))
+                return ict_cmd_report(2, sub);
             ict_cli_error("help: unknown command '%s'", argv[2]);
             return ICT_EXIT_USAGE;
         }
@@ -121,7 +124,9 @@ int main(int argc, char **argv)
         return ict_cmd_simulate(argc - 1, argv + 1);
     if (!strcmp(cmd, "run"))
         return ict_cmd_run(argc - 1, argv + 1);
-    ict_cli_error("unknown command '%s'; expected run, check, simulate or help",
+    if (!strcmp(cmd, "report"))
+        return ict_cmd_report(argc - 1, argv + 1);
+    ict_cli_error("unknown command '%s'; expected run, report, check, simulate or help",
                   cmd);
     fputs(usage, stderr);
     return ICT_EXIT_USAGE;

@@ -73,8 +73,8 @@ int ict_store_append_stage(ict_store_t *st, const ict_stage_row_t *row,
                            ict_error_t *err);
 /* A job segment: begin appends a row (exit reason "running"); end fills
  * it. The previous segments still "running" are marked "killed". */
-int ict_store_job_begin(ict_store_t *st, int ranks, const char *hosts,
-                        ict_error_t *err);
+int ict_store_job_begin(ict_store_t *st, int ranks, int workers,
+                        const char *hosts, ict_error_t *err);
 int ict_store_job_end(ict_store_t *st, const char *reason, int exit_code,
                       ict_error_t *err);
 int ict_store_prepare(ict_store_t *st, ict_status_t status, int attempt,
@@ -101,6 +101,18 @@ int ict_store_rows(ict_store_t *st, ict_loaded_row_t **rows, size_t *n,
                    ict_error_t *err);
 void ict_store_rows_free(ict_loaded_row_t *rows, size_t n);
 size_t ict_store_jobs(const ict_store_t *st);
+
+typedef struct ict_job_row {
+    int segment;
+    double start, end;          /* epoch seconds; end NaN while running */
+    int ranks, workers, exit_code;
+    char hosts[256];
+    char exit_reason[64];
+} ict_job_row_t;
+
+/* Every /jobs row (free with free()). */
+int ict_store_job_rows(ict_store_t *st, ict_job_row_t **rows, size_t *n,
+                       ict_error_t *err);
 
 /* Read-only open for reports: the config is taken from the file. */
 int ict_store_open_readonly(ict_store_t **out, const char *path,

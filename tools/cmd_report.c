@@ -1,0 +1,362 @@
+/* cmd_report.c - `ictune report FILE.h5`: what a results file says.
+ * The best point, counts per status, per level and per stage, how busy the
+ * workers were, every evaluation as CSV, and PNG plots drawn by gnuplot.
+ * Reads with HDF5 file locking as the library sets it; for a file that a
+ * running job holds, set HDF5_USE_FILE_LOCKING=FALSE. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ictune/store.h"
+
+static const char help[] =
+    "usage: ictune report FILE.h5 [options]\n"
+    "Summarise a results file: the best point and its metrics, evaluations\n"
+    "per status, per level and per stage, the workers' busy fraction and the\n"
+    "GPU-hours used.\n"
+    "\n"
+    "  --top K        the K best valid evaluations (default 5)\n"
+    "  --csv FILE     write every evaluation as CSV ('-' for stdout)\n"
+    "  --plot DIR     write objective.png and timeline.png (gnuplot)\n"
+    "  --status       print the last job segment's state and exit with the\n"
+    "                 code ictune run gave it: 0 finished, 3 resumable,\n"
+    "                 1 failed (for job scripts)\n";
+
+typedef struct rep {
+    const ict_config_t *c;
+    ict_loaded_row_t *rows;
+    size_t n;
+    int32_t *idx;
+} rep_t;
+
+static int better(const ict_config_t *c, double a, double b)
+{
+    return c->goal == ICT_MAXIMIZE ? a > b : a < b;
+}
+
+static void point_text(const rep_t *r, uint64_t flat, char *buf, size_t size)
+{
+    ict_space_unflat(r->c->space, flat, r->idx);
+    ict_space_format(r->c->space, r->idx, buf, size);
+}
+
+static void csv_str(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void num(FILE *f, double v)
+{
+    if (isnan(v))
+        return;
+    fprintf(f, "%.17g", v);
+}
+
+static int write_csv(const rep_t *r, const char *path)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+    if (!f) {
+        ict_cli_error("%s: cannot write: %s", path, strerror(errno));
+        return ICT_EXIT_FAILURE;
+    }
+    const ict_config_t *c = r->c;
+    const ict_space_t *s = c->space;
+    fputs("id,stage,level", f);
+    for (size_t a = 0; a < ict_space_dims(s); a++)
+        fprintf(f, ",%s", ict_space_name(s, a));
+    fprintf(f, ",%s", c->objective);
+    for (size_t k = 0; k < c->n_metrics; k++)
+        fprintf(f, ",%s", c->metrics[k]);
+    fputs(",status,attempt,exit_code,signal,worker,host,gpu,start,end,run_dir,reason\n", f);
+    for (size_t i = 0; i < r->n; i++) {
+        const ict_loaded_row_t *e = &r->rows[i];
+        fprintf(f, "%lld,%ld,%d", (long long)e->id, e->stage, e->level);
+        ict_space_unflat(s, e->flat, r->idx);
+        for (size_t a = 0; a < ict_space_dims(s); a++) {
+            fputc(',', f);
+            csv_str(f, ict_space_value(s, a, (size_t)r->idx[a])->text);
+        }
+        fputc(',', f);
+        num(f, e->objective);
+        for (size_t k = 0; k < c->n_metrics; k++) {
+            fputc(',', f);
+            num(f, e->metrics[k]);
+        }
+        fprintf(f, ",%s,%d,%d,%d,%d,", ict_status_name(e->status), e->attempt,
+                e->exit_code, e->signal, e->worker);
+        csv_str(f, e->host);
+        fputc(',', f);
+        csv_str(f, e->gpu);
+        fprintf(f, ",%.6f,%.6f,", e->start, e->end);
+        csv_str(f, e->run_dir);
+        fputc(',', f);
+        csv_str(f, e->reason);
+        fputc('\n', f);
+    }
+    if (f != stdout && fclose(f)) {
+        ict_cli_error("%s: write error", path);
+        return ICT_EXIT_FAILURE;
+    }
+    return 0;
+}
+
+static int plot(const rep_t *r, const char *dir)
+{
+    if (mkdir(dir, 0777) && errno != EEXIST) {
+        ict_cli_error("%s: cannot create: %s", dir, strerror(errno));
+        return ICT_EXIT_FAILURE;
+    }
+    char p[4096];
+    snprintf(p, sizeof p, "%s/evaluations.dat", dir);
+    FILE *f = fopen(p, "w");
+    if (!f) {
+        ict_cli_error("%s: cannot write: %s", p, strerror(errno));
+        return ICT_EXIT_FAILURE;
+    }
+    /* order, valid objective, infeasible objective, best so far,
+     * worker, start, end, status */
+    double best = NAN;
+    int any_infeasible = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        const ict_loaded_row_t *e = &r->rows[i];
+        int ok = e->status == ICT_STATUS_OK && isfinite(e->objective);
+        int inf = e->status == ICT_STATUS_INFEASIBLE && isfinite(e->objective);
+        any_infeasible |= inf;
+        if (ok && (isnan(best) || better(r->c, e->objective, best)))
+            best = e->objective;
+        fprintf(f, "%zu %.17g %.17g %.17g %d %.6f %.6f %d\n", i + 1,
+                ok ? e->objective : NAN, inf ? e->objective : NAN, best,
+                e->worker, e->start, e->end, (int)e->status);
+    }
+    if (fclose(f)) {
+        ict_cli_error("%s: write error", p);
+        return ICT_EXIT_FAILURE;
+    }
+    snprintf(p, sizeof p, "cd '%s' && gnuplot 2>&1", dir);
+    FILE *g = popen(p, "w");
+    if (!g) {
+        ict_cli_error("cannot run gnuplot: %s", strerror(errno));
+        return ICT_EXIT_FAILURE;
+    }
+    fprintf(g,
+            "set terminal pngcairo size 1000,600 noenhanced\n"
+            "set datafile missing 'nan'\n"
+            "set output 'objective.png'\n"
+            "set title 'ictune: %s (%s %s)' noenhanced\n"
+            "set xlabel 'evaluation (in the order recorded)'\n"
+            "set ylabel '%s' noenhanced\n"
+            "set key outside bottom center horizontal\n"
+            "plot 'evaluations.dat' using 1:2 with points pt 7 ps 0.6 lc rgb '#1f77b4' title 'valid',"
+            "%s"
+            " '' using 1:4 with steps lw 2 lc rgb '#2ca02c' title 'best so far'\n"
+            "set output 'timeline.png'\n"
+            "set title 'ictune: evaluations per worker over time'\n"
+            "set rmargin at screen 0.80\n"
+            "set xlabel 'seconds since the run started'\n"
+            "set ylabel 'worker'\n"
+            "set ytics 1\n"
+            "set palette defined (0 '#2ca02c', 1 '#d62728', 2 '#ff7f0e', 3 '#9467bd', 4 '#8c564b', 5 '#e377c2', 6 '#7f7f7f', 7 '#bcbd22')\n"
+            "set cbrange [0:7]\n"
+            "set cbtics ('OK' 0, 'FAILED' 1, 'TIMEOUT' 2, 'NO_RESULT' 3, 'BAD_RESULT' 4, 'INFEASIBLE' 5, 'SKIPPED' 6, 'INTERRUPTED' 7)\n"
+            "plot 'evaluations.dat' using 6:5:($7-$6):(0):8 with vectors nohead lw 6 lc palette notitle\n",
+            r->c->name, r->c->goal == ICT_MAXIMIZE ? "maximize" : "minimize",
+            r->c->objective, r->c->objective,
+            any_infeasible ? " '' using 1:3 with points pt 6 ps 0.8 lc rgb "
+                             "'#d62728' title 'infeasible (constraint broken)',"
+                           : "");
+    int st = pclose(g);
+    if (st != 0) {
+        ict_cli_error("gnuplot failed (exit status %d): is gnuplot-nox "
+                      "installed?", st);
+        return ICT_EXIT_FAILURE;
+    }
+    printf("plots: %s/objective.png, %s/timeline.png\n", dir, dir);
+    return 0;
+}
+
+int ict_cmd_report(int argc, char **argv)
+{
+    const char *path = NULL, *csv = NULL, *plotdir = NULL;
+    long top = 5;
+    int status_only = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int more = i + 1 < argc;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(help, stdout);
+            return ICT_EXIT_OK;
+        } else if (!strcmp(a, "--top") && more) {
+            char *end;
+            top = strtol(argv[++i], &end, 10);
+            if (*end || top < 0) {
+                ict_cli_error("--top %s: expected a whole number >= 0", argv[i]);
+                return ICT_EXIT_USAGE;
+            }
+        } else if (!strcmp(a, "--csv") && more) {
+            csv = argv[++i];
+        } else if (!strcmp(a, "--plot") && more) {
+            plotdir = argv[++i];
+        } else if (!strcmp(a, "--status")) {
+            status_only = 1;
+        } else if (a[0] == '-') {
+            ict_cli_error("report: unknown option or missing value '%s'", a);
+            fputs(help, stderr);
+            return ICT_EXIT_USAGE;
+        } else if (!path) {
+            path = a;
+        } else {
+            ict_cli_error("report: one FILE expected, found also '%s'", a);
+            return ICT_EXIT_USAGE;
+        }
+    }
+    if (!path) {
+        fputs(help, stderr);
+        return ICT_EXIT_USAGE;
+    }
+    ict_store_t *st;
+    ict_config_t *c;
+    ict_error_t err;
+    if (ict_store_open_readonly(&st, path, &c, &err)) {
+        ict_cli_error("%s", err.text);
+        return ICT_EXIT_FAILURE;
+    }
+    rep_t r = {c, NULL, 0, calloc(ict_space_dims(c->space) + 1, sizeof(int32_t))};
+    ict_job_row_t *jobs = NULL;
+    size_t njobs = 0;
+    int code = 0;
+    if (ict_store_rows(st, &r.rows, &r.n, &err) ||
+        ict_store_job_rows(st, &jobs, &njobs, &err)) {
+        ict_cli_error("%s", err.text);
+        code = ICT_EXIT_FAILURE;
+        goto out;
+    }
+    if (status_only) {
+        const char *state = njobs ? jobs[njobs - 1].exit_reason : "never run";
+        int ec = njobs ? jobs[njobs - 1].exit_code : 1;
+        if (njobs && !strcmp(state, "running")) {
+            ec = ICT_EXIT_RESUMABLE;     /* killed while running: resumable */
+            state = "killed while running (resumable)";
+        }
+        printf("%s: %s (segment %zu)\n", path, state, njobs);
+        code = ec == 0 ? 0 : ec == ICT_EXIT_RESUMABLE ? ICT_EXIT_RESUMABLE : ICT_EXIT_FAILURE;
+        goto out;
+    }
+    /* best: the first row with the best valid objective */
+    long best = -1;
+    size_t count[ICT_STATUS_COUNT] = {0};
+    double busy = 0;
+    long maxstage = 0;
+    int maxlevel = 0;
+    for (size_t i = 0; i < r.n; i++) {
+        const ict_loaded_row_t *e = &r.rows[i];
+        count[e->status]++;
+        if (e->end > e->start)
+            busy += e->end - e->start;
+        if (e->stage > maxstage)
+            maxstage = e->stage;
+        if (e->level > maxlevel)
+            maxlevel = e->level;
+        if (e->status == ICT_STATUS_OK && isfinite(e->objective) &&
+            (best < 0 || better(c, e->objective, r.rows[best].objective)))
+            best = (long)i;
+    }
+    char pt[2048];
+    printf("results: %s (%s, %zu rows, %zu job segment%s)\n", path, c->name,
+           r.n, njobs, njobs == 1 ? "" : "s");
+    if (best >= 0) {
+        const ict_loaded_row_t *b = &r.rows[best];
+        point_text(&r, b->flat, pt, sizeof pt);
+        printf("best %s = %.10g at %s (evaluation %lld, stage %ld)", c->objective,
+               b->objective, pt, (long long)b->id, b->stage);
+        for (size_t k = 0; k < c->n_metrics; k++)
+            if (!isnan(b->metrics[k]))
+                printf(", %s = %.10g", c->metrics[k], b->metrics[k]);
+        putchar('\n');
+    } else {
+        printf("no valid evaluation\n");
+    }
+    printf("evaluations per status:");
+    for (int s = 0; s < ICT_STATUS_COUNT; s++)
+        if (count[s])
+            printf(" %s %zu", ict_status_name(s), count[s]);
+    putchar('\n');
+    printf("evaluations per level:");
+    for (int l = 0; l <= maxlevel; l++) {
+        size_t n = 0;
+        for (size_t i = 0; i < r.n; i++)
+            n += r.rows[i].level == l;
+        printf(" %d:%zu", l, n);
+    }
+    putchar('\n');
+    printf("evaluations per stage:");
+    for (long s = 1; s <= maxstage; s++) {
+        size_t n = 0;
+        for (size_t i = 0; i < r.n; i++)
+            n += r.rows[i].stage == s;
+        printf(" %ld:%zu", s, n);
+    }
+    putchar('\n');
+    double wall = 0, capacity = 0;
+    for (size_t j = 0; j < njobs; j++) {
+        double end = isnan(jobs[j].end) ? ict_store_t0(st) : jobs[j].end;
+        /* a segment killed while running ends at its last evaluation */
+        if (isnan(jobs[j].end))
+            for (size_t i = 0; i < r.n; i++)
+                if (ict_store_t0(st) + r.rows[i].end > end)
+                    end = ict_store_t0(st) + r.rows[i].end;
+        double span = end > jobs[j].start ? end - jobs[j].start : 0;
+        int workers = jobs[j].workers > 0 ? jobs[j].workers : 1;
+        wall += span;
+        capacity += span * workers;
+    }
+    printf("work: %.4g GPU-hours (%.1f s of evaluations) over %.1f s of wall "
+           "time in %zu segment%s; workers busy %.1f%%\n", busy / 3600, busy,
+           wall, njobs, njobs == 1 ? "" : "s",
+           capacity > 0 ? 100 * busy / capacity : 0);
+    if (top > 0 && best >= 0) {
+        printf("top %ld:\n", top);
+        size_t *ord = malloc(r.n * sizeof *ord), m = 0;
+        for (size_t i = 0; ord && i < r.n; i++)
+            if (r.rows[i].status == ICT_STATUS_OK && isfinite(r.rows[i].objective))
+                ord[m++] = i;
+        for (size_t i = 1; ord && i < m; i++)           /* stable insertion */
+            for (size_t j = i; j > 0 && better(c, r.rows[ord[j]].objective,
+                                              r.rows[ord[j - 1]].objective); j--) {
+                size_t t = ord[j];
+                ord[j] = ord[j - 1];
+                ord[j - 1] = t;
+            }
+        for (size_t i = 0; ord && i < m && i < (size_t)top; i++) {
+            const ict_loaded_row_t *e = &r.rows[ord[i]];
+            point_text(&r, e->flat, pt, sizeof pt);
+            printf("  %2zu. %s = %.10g  %s  (evaluation %lld)\n", i + 1,
+                   c->objective, e->objective, pt, (long long)e->id);
+        }
+        free(ord);
+    }
+    if (csv && (code = write_csv(&r, csv)))
+        goto out;
+    if (plotdir && (code = plot(&r, plotdir)))
+        goto out;
+out:
+    free(jobs);
+    ict_store_rows_free(r.rows, r.n);
+    free(r.idx);
+    ict_store_close(st);
+    return code;
+}

@@ -42,6 +42,28 @@ int ict_placeholder_scan(const char *str, ict_placeholder_f fn, void *ud)
     return 0;
 }
 
+/* Quote s for where it lands in a /bin/sh command line: outside quotes it
+ * is single-quoted; inside '...' each ' becomes '\'' ; inside "..." the
+ * characters \ " $ ` are backslash-escaped. Returns a new string. */
+static char *quote_in(const char *s, int ctx)
+{
+    ict__buf_t b = {0};
+    if (ctx == 0)
+        ict__buf_add(&b, "'", 1);
+    for (; *s; s++) {
+        if (ctx != 2 && *s == '\'')
+            ict__buf_adds(&b, "'\\''");
+        else if (ctx == 2 && strchr("\\\"$`", *s)) {
+            ict__buf_add(&b, "\\", 1);
+            ict__buf_add(&b, s, 1);
+        } else
+            ict__buf_add(&b, s, 1);
+    }
+    if (ctx == 0)
+        ict__buf_add(&b, "'", 1);
+    return ict__buf_take(&b);
+}
+
 char *ict_shell_quote(const char *s)
 {
     ict__buf_t b = {0};
@@ -101,10 +123,34 @@ static int lookup(const render_t *r, const char *name, size_t len,
                       (int)len, name);
 }
 
+/* Track the shell's quoting context of str[from..to) (0 none, 1 '...',
+ * 2 "..."), so a value is quoted for where it lands. */
+static int advance_ctx(int ctx, const char *str, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        char ch = str[i];
+        if (ctx == 1) {
+            if (ch == '\'')
+                ctx = 0;
+        } else if (ch == '\\' && i + 1 < to) {
+            i++;                        /* an escaped character */
+        } else if (ctx == 2) {
+            if (ch == '"')
+                ctx = 0;
+        } else if (ch == '\'') {
+            ctx = 1;
+        } else if (ch == '"') {
+            ctx = 2;
+        }
+    }
+    return ctx;
+}
+
 static char *render_one(const render_t *r, const char *str, int *rc)
 {
     ict__buf_t b = {0};
     size_t i = 0;
+    int ctx = 0;
     *rc = 0;
     while (str[i]) {
         const char *brace = strchr(str + i, '{');
@@ -114,6 +160,7 @@ static char *render_one(const render_t *r, const char *str, int *rc)
         }
         size_t k = (size_t)(brace - str);
         ict__buf_add(&b, str + i, k - i);
+        ctx = advance_ctx(ctx, str, i, k);
         if (str[k + 1] == '{') {
             ict__buf_add(&b, "{", 1);
             i = k + 2;
@@ -140,7 +187,7 @@ static char *render_one(const render_t *r, const char *str, int *rc)
             return NULL;
         }
         if (r->quote) {
-            char *q = ict_shell_quote(val);
+            char *q = quote_in(val, ctx);
             if (!q) {
                 ict__buf_fini(&b);
                 *rc = -ENOMEM;

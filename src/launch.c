@@ -666,9 +666,15 @@ ict_status_t ict_classify(const ict_config_t *c, const ict_raw_result_t *r,
         return ICT_STATUS_FAILED;
     }
     if (r->exit_code) {
-        snprintf(reason, size, "exit code %d%s", r->exit_code,
-                 r->exit_code == 127 ? " (command not found)" :
-                 r->exit_code == 126 ? " (command not executable)" : "");
+        char note[64] = "";
+        if (r->exit_code == 127)
+            snprintf(note, sizeof note, " (command not found)");
+        else if (r->exit_code == 126)
+            snprintf(note, sizeof note, " (command not executable)");
+        else if (r->exit_code > 128 && r->exit_code < 160)
+            snprintf(note, sizeof note, " (a shell's way of saying: killed "
+                     "by signal %d)", r->exit_code - 128);
+        snprintf(reason, size, "exit code %d%s", r->exit_code, note);
         return ICT_STATUS_FAILED;
     }
     if (mv < 0) {

@@ -63,6 +63,18 @@ int main(void)
     CHECK(access("pwned", F_OK) != 0);
     CHECK(access("pwned2", F_OK) != 0);
 
+    /* a placeholder inside "..." and inside '...' is still literal */
+    ict_command_t dq = {0};
+    dq.shell = "printf '<%s>' \"x {v} y\" 'p{v}q' \"$HOME\"";
+    CHECK_EQ(ict_command_render(&dq, c->space, idx, &vars, &argv, &e), 0);
+    out = run(argv);
+    free(argv);
+    const char *v0 = ict_space_value(c->space, 0, 0)->text;
+    char want[512];
+    snprintf(want, sizeof want, "<x %s y><p%sq><%s>", v0, v0, getenv("HOME"));
+    CHECK_STR(out, want);
+    CHECK(access("pwned", F_OK) != 0);
+
     /* list form: literal, no shell */
     ict_command_t lc = {0};
     char *lv[] = {"/bin/echo", "{v}", "x{id}y", NULL};

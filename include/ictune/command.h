@@ -3,8 +3,10 @@
  * A placeholder is {name} where name is a parameter or one of id, run_dir,
  * prepare_dir. "${...}" is left to the shell and "{{" is a literal "{", so
  * shell variables and awk programs pass through untouched. In the string
- * form every substituted value is single-quoted for /bin/sh; in the list
- * form each argument is substituted literally (no shell is involved). */
+ * form every substituted value is quoted for where it lands in the /bin/sh
+ * line (single-quoted outside quotes, escaped inside '...' or "..."), so
+ * it reaches the program as literal text; in the list form each argument
+ * is substituted as is (no shell is involved). */
 #ifndef ICTUNE_COMMAND_H
 #define ICTUNE_COMMAND_H
 

@@ -1,0 +1,20 @@
+# lib.sh - shared by the shell tests: checks, a scratch folder, MPI as root.
+# Sourced with ICTUNE set to the binary; tests run from tests/.
+set -u
+fail=0 n=0
+TESTS=$(pwd)
+tmp=$(mktemp -d /tmp/ictune-test.XXXXXX) || exit 1
+trap 'cd /; rm -rf "$tmp"' EXIT
+ok() { n=$((n + 1)); if ! eval "$2"; then echo "FAIL: $1"; fail=$((fail + 1)); fi; }
+done_tests() { echo "$1: $n checks, $fail failed"; [ $fail = 0 ]; }
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_mpi_warn_on_fork=0
+command -v mpiexec > /dev/null || { echo "SKIP: mpiexec not found (apt-get install openmpi-bin)"; exit 77; }
+MPIEXEC="mpiexec --bind-to none"
+# rows "id,stage,level,params...,objective,status" of a results file, by id
+rows() {
+    "$ICTUNE" report "$1" --csv - --top 0 | awk -F, -v np="$2" 'NR > 1 && $0 ~ /,OK,/ {
+        s = $1 "," $2 "," $3; for (i = 4; i < 4 + np + 1; i++) s = s "," $i; print s }' | sort -t, -k1,1n
+}
+# wait until no process matches the pattern (seconds)
+gone() { i=0; while pgrep -f "$1" > /dev/null; do i=$((i + 1)); [ $i -gt $(( $2 * 10 )) ] && return 1; sleep 0.1; done; return 0; }

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -445,10 +446,16 @@ int ict_launch_start(ict_launch_t **out, const ict_task_t *t)
     sigset_t all, old;
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
         /* child: async-signal-safe calls only */
         setpgid(0, 0);
+        /* if ictune dies (kill -9, node failure of the rank), so does the
+         * evaluation: no orphan keeps a GPU busy */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(126);
         for (int s = 1; s < 32; s++)
             if (s != SIGKILL && s != SIGSTOP)
                 signal(s, SIG_DFL);

@@ -60,7 +60,7 @@ static const char *const status_names[] = {
 
 static int h5fail(ict_error_t *err, const ict_store_t *st, const char *what)
 {
-    int e = errno == ENOSPC || errno == EDQUOT ? -ENOSPC : -EIO;
+    int e = errno == ENOSPC || errno == EDQUOT || errno == EFBIG ? -ENOSPC : -EIO;
     return ict_errorf(err, e, "%s: %s failed%s", st->path, what,
                       e == -ENOSPC ? ": the disk is full" : "");
 }

@@ -114,7 +114,8 @@ typedef struct ict_job_row {
 int ict_store_job_rows(ict_store_t *st, ict_job_row_t **rows, size_t *n,
                        ict_error_t *err);
 
-/* Read-only open for reports: the config is taken from the file. */
+/* Read-only open for reports: the config is taken from the file and
+ * belongs to the store (valid until ict_store_close). */
 int ict_store_open_readonly(ict_store_t **out, const char *path,
                             ict_config_t **config, ict_error_t *err);
 

@@ -1,0 +1,258 @@
+/* test_store.c - the results file: append and read back, never overwrite,
+ * and a clear error, with the file left untouched, for a file that is not
+ * HDF5, truncated, of another schema, foreign, full of fill values, or
+ * written for another config; a full disk stops appends with -ENOSPC and
+ * keeps what was flushed. */
+#include <errno.h>
+#include <hdf5.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "ictune/store.h"
+#include "test.h"
+
+static char dir[] = "/tmp/ict_store_XXXXXX";
+
+static ict_config_t *cfg(const char *extra)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "name: s\ncommand: run {a} {b}\nobjective: {metric: loss}\n"
+             "metrics: [rmse]\nconstraints: [\"rmse < 3\"]\n"
+             "parameters:\n  a: {from: 0, to: 9, step: 1}\n  b: [x, \"y y\", z]\n"
+             "search: {strategy: dsice, line_search: full}\n%s", extra);
+    ict_config_t *c;
+    ict_error_t e;
+    int rc = ict_config_parse("s.yaml", text, strlen(text), &c, &e);
+    if (rc)
+        fprintf(stderr, "%s\n", e.text);
+    CHECK_EQ(rc, 0);
+    return c;
+}
+
+static void append(ict_store_t *st, int64_t id, int a, int b, double v)
+{
+    int32_t idx[2] = {a, b};
+    double m[1] = {v / 2};
+    ict_eval_row_t r = {id, 1, 1, idx, v, m, ICT_STATUS_OK, 1, 0, 0, 1,
+                        "host", "", "", "runs/x", "", 0.5, 1.5};
+    ict_error_t e;
+    CHECK_EQ(ict_store_append_eval(st, &r, &e), 0);
+}
+
+static char *slurp(const char *p, size_t *n)
+{
+    FILE *f = fopen(p, "rb");
+    CHECK(f != NULL);
+    fseek(f, 0, SEEK_END);
+    *n = (size_t)ftell(f);
+    rewind(f);
+    char *b = malloc(*n + 1);
+    CHECK(fread(b, 1, *n, f) == *n);
+    fclose(f);
+    return b;
+}
+
+static void expect_refused(const char *path, ict_config_t *c, const char *needle)
+{
+    size_t n0, n1;
+    char *before = slurp(path, &n0);
+    ict_store_t *st = NULL;
+    ict_error_t e;
+    char ch[256];
+    int rc = ict_store_open(&st, path, c, ch, sizeof ch, &e);
+    if (rc == 0)
+        fprintf(stderr, "expected a refusal with '%s'\n", needle);
+    CHECK(rc < 0);
+    CHECK(st == NULL);
+    CHECK_CONTAINS(e.text, needle);
+    CHECK_CONTAINS(e.text, path);
+    char *after = slurp(path, &n1);
+    CHECK_EQ(n0, n1);
+    CHECK(memcmp(before, after, n0) == 0);     /* never modified */
+    free(before);
+    free(after);
+}
+
+int main(void)
+{
+    CHECK(mkdtemp(dir) != NULL);
+    char path[256], p2[256];
+    snprintf(path, sizeof path, "%s/r.h5", dir);
+    ict_config_t *c = cfg("");
+    ict_store_t *st;
+    ict_error_t e;
+    CHECK_EQ(ict_store_create(&st, path, c, &e), 0);
+    CHECK_EQ(ict_store_job_begin(st, 1, 1, "host", &e), 0);
+    for (int i = 0; i < 5; i++)
+        append(st, i, i, i % 3, 10.0 - i);
+    ict_stage_row_t sr = {1, 1, (int32_t[]){2, 1}, 3.0, 5, 6.0, 4, 0, 1};
+    CHECK_EQ(ict_store_append_stage(st, &sr, &e), 0);
+    CHECK_EQ(ict_store_prepare(st, ICT_STATUS_OK, 1, 0, "runs/prepare", "", 0, 1, &e), 0);
+    ict_store_close(st);
+    /* never overwritten */
+    CHECK_EQ(ict_store_create(&st, path, c, &e), -EEXIST);
+    CHECK_CONTAINS(e.text, "--resume");
+
+    /* reopen: the rows, the prepare step, the running job marked killed */
+    char ch[512];
+    CHECK_EQ(ict_store_open(&st, path, c, ch, sizeof ch, &e), 0);
+    CHECK_STR(ch, "");
+    CHECK_STR(ict_store_prepared(st), "runs/prepare");
+    ict_loaded_row_t *rows;
+    size_t n;
+    CHECK_EQ(ict_store_rows(st, &rows, &n, &e), 0);
+    CHECK_EQ(n, 5);
+    for (size_t i = 0; i < n; i++) {
+        CHECK_EQ(rows[i].id, (int64_t)i);
+        int32_t idx[2] = {(int32_t)i, (int32_t)(i % 3)};
+        CHECK_EQ(rows[i].flat, ict_space_flat(c->space, idx));
+        CHECK_NEAR(rows[i].objective, 10.0 - (double)i, 0);
+        CHECK_NEAR(rows[i].metrics[0], (10.0 - (double)i) / 2, 0);
+        CHECK_EQ(rows[i].status, ICT_STATUS_OK);
+        CHECK_STR(rows[i].host, "host");
+    }
+    ict_store_rows_free(rows, n);
+    CHECK_EQ(ict_store_job_begin(st, 4, 3, "h1,h2", &e), 0);
+    ict_job_row_t *jobs;
+    CHECK_EQ(ict_store_job_rows(st, &jobs, &n, &e), 0);
+    CHECK_EQ(n, 2);
+    CHECK_STR(jobs[0].exit_reason, "killed");
+    CHECK_STR(jobs[1].exit_reason, "running");
+    CHECK_EQ(jobs[1].workers, 3);
+    free(jobs);
+    CHECK_EQ(ict_store_job_end(st, "finished", 0, &e), 0);
+    ict_store_close(st);
+
+    /* read-only, with the config taken from the file */
+    ict_config_t *fc;
+    CHECK_EQ(ict_store_open_readonly(&st, path, &fc, &e), 0);
+    CHECK_EQ(ict_space_size(fc->space), 30);
+    ict_store_close(st);
+
+    /* allowed changes are recorded; forbidden ones name the key */
+    ict_config_t *lim = cfg("limits: {retries: 2}\n");
+    CHECK_EQ(ict_store_open(&st, path, lim, ch, sizeof ch, &e), 0);
+    CHECK_CONTAINS(ch, "limits and budget changed");
+    ict_store_close(st);
+    ict_config_free(lim);
+    const char *changed[][2] = {
+        {"name: s\ncommand: run {a} {b}\nobjective: {metric: loss}\nmetrics: [rmse]\n"
+         "constraints: [\"rmse < 3\"]\nparameters:\n  a: {from: 0, to: 8, step: 1}\n"
+         "  b: [x, \"y y\", z]\nsearch: {strategy: dsice, line_search: full}\n", "parameters changed"},
+        {"name: s\ncommand: run {a} {b}\nobjective: {metric: loss}\nmetrics: [rmse]\n"
+         "constraints: [\"rmse < 4\"]\nparameters:\n  a: {from: 0, to: 9, step: 1}\n"
+         "  b: [x, \"y y\", z]\nsearch: {strategy: dsice, line_search: full}\n", "constraints changed"},
+        {"name: s\ncommand: run {a} {b}\nobjective: {metric: loss, goal: maximize}\nmetrics: [rmse]\n"
+         "constraints: [\"rmse < 3\"]\nparameters:\n  a: {from: 0, to: 9, step: 1}\n"
+         "  b: [x, \"y y\", z]\nsearch: {strategy: dsice, line_search: full}\n", "objective changed"},
+        {"name: s\ncommand: run {a} {b}\nobjective: {metric: loss}\nmetrics: [rmse]\n"
+         "constraints: [\"rmse < 3\"]\nparameters:\n  a: {from: 0, to: 9, step: 1}\n"
+         "  b: [x, \"y y\", z]\nsearch: {strategy: dsice, line_search: ippe}\n", "search (strategy and options) changed"},
+        {"name: s\ncommand: run {a} {b}\nobjective: {metric: loss}\nmetrics: [rmse, psnr]\n"
+         "constraints: [\"rmse < 3\"]\nparameters:\n  a: {from: 0, to: 9, step: 1}\n"
+         "  b: [x, \"y y\", z]\nsearch: {strategy: dsice, line_search: full}\n", "metrics changed"},
+    };
+    for (size_t i = 0; i < sizeof changed / sizeof *changed; i++) {
+        ict_config_t *cc;
+        CHECK_EQ(ict_config_parse("s.yaml", changed[i][0], strlen(changed[i][0]), &cc, &e), 0);
+        expect_refused(path, cc, changed[i][1]);
+        ict_config_free(cc);
+    }
+
+    /* not HDF5 */
+    snprintf(p2, sizeof p2, "%s/text.h5", dir);
+    FILE *f = fopen(p2, "w");
+    fputs("name: not a results file\n", f);
+    fclose(f);
+    expect_refused(p2, c, "not an HDF5 file");
+    /* truncated */
+    size_t full;
+    char *bytes = slurp(path, &full);
+    snprintf(p2, sizeof p2, "%s/trunc.h5", dir);
+    f = fopen(p2, "wb");
+    fwrite(bytes, 1, full / 2, f);
+    fclose(f);
+    free(bytes);
+    expect_refused(p2, c, "damaged or truncated");
+    /* a foreign HDF5 file */
+    snprintf(p2, sizeof p2, "%s/foreign.h5", dir);
+    hid_t h = H5Fcreate(p2, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    H5Fclose(h);
+    expect_refused(p2, c, "not an ictune results file");
+    /* another schema version */
+    snprintf(p2, sizeof p2, "%s/schema.h5", dir);
+    CHECK_EQ(ict_store_create(&st, p2, c, &e), 0);
+    ict_store_close(st);
+    h = H5Fopen(p2, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t a = H5Aopen(h, "schema_version", H5P_DEFAULT);
+    double v = 99;
+    H5Awrite(a, H5T_NATIVE_DOUBLE, &v);
+    H5Aclose(a);
+    H5Fclose(h);
+    expect_refused(p2, c, "schema version 99");
+    /* fill-value rows: one trailing row is the append a crash cut short;
+     * two, or one in the middle, mean a damaged file */
+    snprintf(p2, sizeof p2, "%s/fill.h5", dir);
+    CHECK_EQ(ict_store_create(&st, p2, c, &e), 0);
+    for (int i = 0; i < 3; i++)
+        append(st, i, i, 0, 1);
+    ict_store_close(st);
+    h = H5Fopen(p2, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t d = H5Dopen2(h, "evaluations", H5P_DEFAULT);
+    hsize_t ext[1] = {4};
+    H5Dset_extent(d, ext);
+    H5Dclose(d);
+    H5Fclose(h);
+    CHECK_EQ(ict_store_open(&st, p2, c, ch, sizeof ch, &e), 0);
+    CHECK_EQ(ict_store_rows(st, &rows, &n, &e), 0);
+    CHECK_EQ(n, 3);
+    ict_store_rows_free(rows, n);
+    append(st, 3, 3, 0, 1);                    /* overwrites the fill row */
+    ict_store_close(st);
+    h = H5Fopen(p2, H5F_ACC_RDWR, H5P_DEFAULT);
+    d = H5Dopen2(h, "evaluations", H5P_DEFAULT);
+    ext[0] = 6;
+    H5Dset_extent(d, ext);
+    H5Dclose(d);
+    H5Fclose(h);
+    expect_refused(p2, c, "2 rows of /evaluations (from row 4) hold the fill value");
+
+    /* a full disk (here: the file size limit) -> -ENOSPC, rows kept */
+    snprintf(p2, sizeof p2, "%s/full.h5", dir);
+    CHECK_EQ(ict_store_create(&st, p2, c, &e), 0);
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit old, lim2;
+    getrlimit(RLIMIT_FSIZE, &old);
+    lim2 = old;
+    lim2.rlim_cur = 96 * 1024;
+    CHECK(setrlimit(RLIMIT_FSIZE, &lim2) == 0);
+    int rc = 0, written = 0;
+    for (int i = 0; i < 100000 && !rc; i++) {
+        int32_t idx[2] = {i % 10, i % 3};
+        double m[1] = {1};
+        ict_eval_row_t r = {i, 1, 1, idx, 1, m, ICT_STATUS_OK, 1, 0, 0, 1,
+                            "h", "", "", "d", "", 0, 1};
+        rc = ict_store_append_eval(st, &r, &e);
+        written += !rc;
+    }
+    setrlimit(RLIMIT_FSIZE, &old);
+    CHECK_EQ(rc, -ENOSPC);
+    CHECK_CONTAINS(e.text, "the disk is full");
+    CHECK(written > 10);
+    ict_store_close(st);
+    ict_store_t *st2;
+    CHECK_EQ(ict_store_open(&st2, p2, c, ch, sizeof ch, &e), 0);
+    CHECK_EQ(ict_store_rows(st2, &rows, &n, &e), 0);
+    CHECK((int)n >= written - 1 && (int)n <= written);
+    ict_store_rows_free(rows, n);
+    ict_store_close(st2);
+
+
+    ict_config_free(c);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+    TEST_DONE();
+}

@@ -21,9 +21,16 @@ struct ict__backend {
     void (*free)(ict__backend_t *b);
 };
 
-int ict__backend_local(ict__backend_t **out, int jobs, ict_error_t *err);
+#include "ictune/placement.h"
+
+/* places: one per slot (env and CPUs for its programs), or NULL. */
+int ict__backend_local(ict__backend_t **out, int jobs, const ict_place_t *places,
+                       ict_error_t *err);
 int ict__backend_mpi(ict__backend_t **out, ict_error_t *err);
-/* The loop of an MPI worker rank; returns when the master says so. */
-int ict__worker_main(ict_error_t *err);
+/* The loop of an MPI worker rank; returns when the master says so. place
+ * is where it is bound; placement_error, when set, is sent to the master
+ * instead (which then stops the run). */
+int ict__worker_main(const ict_place_t *place, const char *placement_error,
+                     ict_error_t *err);
 
 #endif

@@ -2,6 +2,8 @@
  * children of this process, watched with poll() on their output pipes and
  * the SIGCHLD self-pipe. */
 #include <errno.h>
+#include <sched.h>
+#include <stdio.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +14,38 @@
 typedef struct local {
     ict__backend_t b;
     ict_launch_t **slot;
+    ict_place_t *place;         /* per slot, or NULL */
+    cpu_set_t *cpus;            /* per slot */
+    int *has_cpus;
     char host[64];
 } local_t;
+
+/* "0-3,8" -> cpu_set_t */
+static int parse_cpulist(const char *s, cpu_set_t *set)
+{
+    CPU_ZERO(set);
+    int any = 0;
+    while (*s) {
+        char *end;
+        long a = strtol(s, &end, 10), b = a;
+        if (end == s)
+            return 0;
+        s = end;
+        if (*s == '-') {
+            b = strtol(s + 1, &end, 10);
+            s = end;
+        }
+        for (long i = a; i <= b && i < CPU_SETSIZE; i++) {
+            CPU_SET((int)i, set);
+            any = 1;
+        }
+        if (*s == ',')
+            s++;
+        else if (*s)
+            return 0;
+    }
+    return any;
+}
 
 static int l_submit(ict__backend_t *b, int w, const ict_task_t *t, ict_error_t *err)
 {
@@ -21,7 +53,22 @@ static int l_submit(ict__backend_t *b, int w, const ict_task_t *t, ict_error_t *
     (void)err;
     if (l->slot[w])
         return -EBUSY;
-    return ict_launch_start(&l->slot[w], t);
+    if (!l->place)
+        return ict_launch_start(&l->slot[w], t);
+    /* the slot's GPU variables and CPUs */
+    ict_task_t tt = *t;
+    char envbuf[256];
+    char *env[64];
+    size_t ne = 0;
+    for (size_t i = 0; t->env && t->env[i] && ne < 40; i++)
+        env[ne++] = t->env[i];
+    snprintf(envbuf, sizeof envbuf, "%s", l->place[w].env);
+    for (char *tok = strtok(envbuf, " "); tok && ne < 63; tok = strtok(NULL, " "))
+        env[ne++] = tok;
+    env[ne] = NULL;
+    tt.env = env;
+    tt.affinity = l->has_cpus[w] ? &l->cpus[w] : NULL;
+    return ict_launch_start(&l->slot[w], &tt);
 }
 
 static int l_wait(ict__backend_t *b, double timeout, ict_raw_result_t *out,
@@ -38,6 +85,10 @@ static int l_wait(ict__backend_t *b, double timeout, ict_raw_result_t *out,
             if (l->slot[i] && ict_launch_step(l->slot[i])) {
                 *out = *ict_launch_result(l->slot[i]);
                 out->worker = i;
+                if (l->place) {
+                    snprintf(out->gpu, sizeof out->gpu, "%s", l->place[i].gpu);
+                    snprintf(out->cpuset, sizeof out->cpuset, "%s", l->place[i].cpuset);
+                }
                 ict_launch_free(l->slot[i]);
                 l->slot[i] = NULL;
                 *w = i;
@@ -83,9 +134,14 @@ static const char *l_host(ict__backend_t *b, int w)
 
 static const char *l_note(ict__backend_t *b, int w)
 {
-    (void)b;
-    (void)w;
-    return "";
+    local_t *l = (local_t *)b;
+    static char buf[1024];
+    if (!l->place || (!l->place[w].gpu[0] && !l->place[w].warning[0]))
+        return "";
+    snprintf(buf, sizeof buf, "%s%s, CPUs %s%s%s", l->place[w].gpu[0] ? "GPU " : "",
+             l->place[w].gpu, l->place[w].cpulist,
+             l->place[w].warning[0] ? "; warning: " : "", l->place[w].warning);
+    return buf;
 }
 
 static void l_free(ict__backend_t *b)
@@ -94,10 +150,14 @@ static void l_free(ict__backend_t *b)
     for (int i = 0; i < b->nworkers; i++)
         ict_launch_free(l->slot[i]);
     free(l->slot);
+    free(l->place);
+    free(l->cpus);
+    free(l->has_cpus);
     free(l);
 }
 
-int ict__backend_local(ict__backend_t **out, int jobs, ict_error_t *err)
+int ict__backend_local(ict__backend_t **out, int jobs, const ict_place_t *places,
+                       ict_error_t *err)
 {
     if (jobs < 1)
         return ict_errorf(err, -EINVAL, "--jobs %d: expected 1 or more", jobs);
@@ -109,7 +169,22 @@ int ict__backend_local(ict__backend_t **out, int jobs, ict_error_t *err)
         free(l);
         return -ENOMEM;
     }
+    l->b = (ict__backend_t){jobs, l_submit, l_wait, l_stop, l_host, l_note, l_free};
     gethostname(l->host, sizeof l->host - 1);
+    if (places) {
+        l->place = malloc((size_t)jobs * sizeof *l->place);
+        l->cpus = calloc((size_t)jobs, sizeof *l->cpus);
+        l->has_cpus = calloc((size_t)jobs, sizeof *l->has_cpus);
+        if (!l->place || !l->cpus || !l->has_cpus) {
+            l->b.nworkers = 0;
+            l_free(&l->b);
+            return -ENOMEM;
+        }
+        for (int i = 0; i < jobs; i++) {
+            l->place[i] = places[i];
+            l->has_cpus[i] = parse_cpulist(places[i].cpulist, &l->cpus[i]);
+        }
+    }
     l->b = (ict__backend_t){jobs, l_submit, l_wait, l_stop, l_host, l_note, l_free};
     if (ict_launch_wakeup_fd() < 0) {
         l_free(&l->b);

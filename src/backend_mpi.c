@@ -4,12 +4,15 @@
  * keeps an oversubscribed node's cores for the programs being tuned. */
 #include <errno.h>
 #include <mpi.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "backend.h"
 #include "proto.h"
+
+static void m_free(ict__backend_t *b);
 
 typedef struct mpib {
     ict__backend_t b;
@@ -70,7 +73,14 @@ static const char *m_host(ict__backend_t *b, int w)
 
 static const char *m_note(ict__backend_t *b, int w)
 {
-    return ((mpib_t *)b)->hello[w].warning;
+    ict__hello_t *h = &((mpib_t *)b)->hello[w];
+    static char buf[1024];
+    if (!h->gpu[0] && !h->warning[0])
+        return "";
+    snprintf(buf, sizeof buf, "%s%s%s%s%s%s", h->gpu[0] ? "GPU " : "", h->gpu,
+             h->cpuset[0] ? ", CPUs " : "", h->cpuset, h->warning[0] ? "; warning: " : "",
+             h->warning);
+    return buf;
 }
 
 static void m_free(ict__backend_t *b)
@@ -118,6 +128,13 @@ int ict__backend_mpi(ict__backend_t **out, ict_error_t *err)
         }
         m->hello[st.MPI_SOURCE - 1] = h;
     }
+    for (int w = 0; w < size - 1; w++)
+        if (m->hello[w].error[0]) {
+            int rc = ict_errorf(err, -ENODEV, "rank %d on %s: %s", w + 1,
+                                m->hello[w].host, m->hello[w].error);
+            m_free(&m->b);
+            return rc;
+        }
     *out = &m->b;
     return 0;
 }

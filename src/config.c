@@ -260,6 +260,19 @@ static int is_ident(const char *s)
 
 /* ---- parameters ------------------------------------------------------- */
 
+/* Placeholders and the fixed fields of /evaluations. */
+static int reserved(const char *name)
+{
+    static const char *const words[] = {
+        "id", "run_dir", "prepare_dir", "stage", "level", "point", "objective",
+        "status", "attempt", "exit_code", "signal", "worker", "host", "gpu",
+        "cpuset", "start", "end", "reason", NULL};
+    for (size_t i = 0; words[i]; i++)
+        if (!strcmp(words[i], name))
+            return 1;
+    return 0;
+}
+
 static void values_free(ict_value_t *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -431,10 +444,10 @@ static int parse_parameters(ctx_t *x, yaml_node_t *map)
             return fail(x, k, "parameters: found the name '%s'; expected "
                         "letters, digits and '_', not starting with a digit",
                         name);
-        if (!strcmp(name, "id") || !strcmp(name, "run_dir") ||
-            !strcmp(name, "prepare_dir"))
-            return fail(x, k, "parameters: '%s' is a reserved placeholder "
-                        "name; expected another name", name);
+        if (reserved(name))
+            return fail(x, k, "parameters: '%s' is a reserved name (a "
+                        "placeholder or a field of the results file); "
+                        "expected another name", name);
         ict_value_t *v = NULL;
         size_t n = 0;
         if (val->type == YAML_SEQUENCE_NODE)
@@ -645,6 +658,9 @@ static int parse_metrics(ctx_t *x, yaml_node_t *seq)
         if (metric_known(x->c, s))
             return fail(x, it, "metrics: '%s' is listed twice or is the "
                         "objective; expected each metric once", s);
+        if (reserved(s) || ict_space_find(x->c->space, s) >= 0)
+            return fail(x, it, "metrics: '%s' is a parameter's or a results "
+                        "field's name; expected another name", s);
         if (!(x->c->metrics[i] = strdup(s)))
             return -ENOMEM;
         x->c->n_metrics = i + 1;
@@ -804,6 +820,36 @@ static int parse_limits(ctx_t *x, yaml_node_t *map)
     return 0;
 }
 
+static int parse_gpus(ctx_t *x, yaml_node_t *n)
+{
+    char fb[96];
+    const char *sv = scalar(n);
+    if (sv) {
+        if (!strcmp(sv, "none")) {
+            x->c->gpus_none = 1;
+            return 0;
+        }
+        if (!strcmp(sv, "auto"))
+            return 0;
+        return fail(x, n, "gpus: found %s; expected none, auto or "
+                    "{per_worker: 1, share: N}", found(n, fb, sizeof fb));
+    }
+    static const char *const keys[] = {"per_worker", "share", NULL};
+    int rc = check_keys(x, n, "gpus", keys);
+    if (rc)
+        return rc;
+    yaml_node_t *pw = get(x, n, "per_worker"), *sh = get(x, n, "share");
+    long long v;
+    if (pw && (rc = get_int(x, pw, "gpus.per_worker", 1, 1, &v)))
+        return rc;
+    if (sh) {
+        if ((rc = get_int(x, sh, "gpus.share", 1, 1024, &v)))
+            return rc;
+        x->c->gpus_share = (int)v;
+    }
+    return 0;
+}
+
 static int parse_prepare(ctx_t *x, yaml_node_t *map)
 {
     static const char *const keys[] = {"command", NULL};
@@ -825,7 +871,7 @@ static int walk(ctx_t *x, yaml_node_t *root)
 {
     static const char *const keys[] = {
         "name", "output", "workdir", "command", "parameters", "objective",
-        "constraints", "metrics", "prepare", "search", "limits", NULL};
+        "constraints", "metrics", "prepare", "search", "limits", "gpus", NULL};
     int rc = check_keys(x, root, "the top level", keys);
     if (rc)
         return rc;
@@ -870,6 +916,8 @@ static int walk(ctx_t *x, yaml_node_t *root)
                     c->strategy);
     if ((n = get(x, root, "limits")) && (rc = parse_limits(x, n)))
         return rc;
+    if ((n = get(x, root, "gpus")) && (rc = parse_gpus(x, n)))
+        return rc;
     if (!c->output) {
         size_t l = strlen(c->name) + 4;
         if (!(c->output = malloc(l)))
@@ -894,6 +942,7 @@ int ict_config_parse(const char *name, const char *text, size_t len,
     c->path = strdup(name);
     c->text = malloc(len + 1);
     c->strategy = strdup("dsice");
+    c->gpus_share = 1;
     if (!c->path || !c->text || !c->strategy) {
         ict_config_free(c);
         return -ENOMEM;

@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -462,6 +463,8 @@ int ict_launch_start(ict_launch_t **out, const ict_task_t *t)
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
+        if (t->affinity)
+            sched_setaffinity(0, sizeof(cpu_set_t), t->affinity);
         dup2(devnull, 0);
         dup2(po[1], 1);
         dup2(pe[1], 2);

@@ -184,7 +184,7 @@ static int dispatch(master_t *m, int w, const pend_t *p, ict_error_t *err)
     rc = env && ptext ? 0 : -ENOMEM;
     ict_task_t t = {p->id, p->flat, p->attempt, argv, env, dir, ptext,
                     c->timeout, m->o->kill_grace, m->o->max_output,
-                    c->parse_last_number};
+                    c->parse_last_number, NULL};
     if (!rc)
         rc = m->be->submit(m->be, w, &t, err);
     for (size_t i = 0; env && i < ne; i++)
@@ -367,7 +367,7 @@ static int prepare(master_t *m, ict_error_t *err)
         pathf(envv, sizeof envv, "ICTUNE_PREPARE_DIR=%s", dir);
         char *env[] = {envv, NULL};
         ict_task_t t = {0, UINT64_MAX, attempt, argv, env, dir, "",
-                        c->timeout, m->o->kill_grace, m->o->max_output, 0};
+                        c->timeout, m->o->kill_grace, m->o->max_output, 0, NULL};
         say(m, "prepare step, attempt %d: %s", attempt, dir);
         rc = m->be->submit(m->be, 0, &t, err);
         free(argv);
@@ -517,7 +517,8 @@ int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
     if (o->resume && (rc = load_file(&m, err)))
         goto out;
     rc = o->mpi ? ict__backend_mpi(&m.be, err)
-                : ict__backend_local(&m.be, o->jobs > 0 ? o->jobs : 1, err);
+                : ict__backend_local(&m.be, o->jobs > 0 ? o->jobs : 1,
+                                     o->places, err);
     if (rc)
         goto out;
     m.running = malloc((size_t)m.be->nworkers * sizeof *m.running);
@@ -687,4 +688,11 @@ out:
     return rc;
 }
 
-int ict_run_worker(ict_error_t *err) { return ict__worker_main(err); }
+int ict_run_worker(int index, int count, int share, int cpu_only,
+                   ict_error_t *err)
+{
+    ict_place_t place;
+    ict_error_t perr;
+    int rc = ict_place_self(index, count, share, cpu_only, &place, &perr);
+    return ict__worker_main(rc ? NULL : &place, rc ? perr.text : NULL, err);
+}

@@ -31,9 +31,10 @@ typedef struct ict__hello {
     uint32_t result_size;       /* sizeof(ict_raw_result_t): same binary */
     char host[64];
     char gpu[96];
-    char cpuset[64];
+    char cpuset[256];
     char env[256];              /* the visible-device variable(s) set */
-    char warning[256];          /* binding problems, for the master to log */
+    char warning[512];          /* binding problems, for the master to log */
+    char error[512];            /* this worker cannot work: why */
 } ict__hello_t;
 
 int ict__send_task(int rank, const ict_task_t *t, ict_error_t *err);

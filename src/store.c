@@ -25,7 +25,7 @@
 
 #define HOST_LEN 64
 #define GPU_LEN 96
-#define CPUSET_LEN 64
+#define CPUSET_LEN 256
 #define RUNDIR_LEN 256
 #define REASON_LEN 160
 #define JOB_HOSTS_LEN 256

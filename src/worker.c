@@ -7,6 +7,7 @@
 #include <mpi.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -29,8 +30,21 @@ static void nap(double s)
     nanosleep(&ts, NULL);
 }
 
+static const ict_place_t *me;
+
 static int run_task(ict__task_msg_t *m, ict_error_t *err)
 {
+    /* the task's variables, then this worker's (its GPU) */
+    char envbuf[256];
+    char *env[64];
+    size_t ne = 0;
+    for (size_t i = 0; m->t.env && m->t.env[i] && ne < 40; i++)
+        env[ne++] = m->t.env[i];
+    snprintf(envbuf, sizeof envbuf, "%s", me ? me->env : "");
+    for (char *tok = strtok(envbuf, " "); tok && ne < 63; tok = strtok(NULL, " "))
+        env[ne++] = tok;
+    env[ne] = NULL;
+    m->t.env = env;
     ict_launch_t *l;
     int rc = ict_launch_start(&l, &m->t);
     if (rc)
@@ -58,13 +72,19 @@ static int run_task(ict__task_msg_t *m, ict_error_t *err)
     }
     ict_raw_result_t r = *ict_launch_result(l);
     ict_launch_free(l);
+    if (me) {
+        snprintf(r.gpu, sizeof r.gpu, "%s", me->gpu);
+        snprintf(r.cpuset, sizeof r.cpuset, "%s", me->cpuset);
+    }
     if (signalled && !was && r.signal)
         r.killed = 1;                   /* a signal cut it short */
     return ict__send_result(&r, err);
 }
 
-int ict__worker_main(ict_error_t *err)
+int ict__worker_main(const ict_place_t *place, const char *placement_error,
+                     ict_error_t *err)
 {
+    me = place;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -78,6 +98,14 @@ int ict__worker_main(ict_error_t *err)
     h.magic = ICT__PROTO_MAGIC;
     h.result_size = sizeof(ict_raw_result_t);
     gethostname(h.host, sizeof h.host - 1);
+    if (place) {
+        snprintf(h.gpu, sizeof h.gpu, "%s", place->gpu);
+        snprintf(h.cpuset, sizeof h.cpuset, "%s", place->cpuset);
+        snprintf(h.env, sizeof h.env, "%s", place->env);
+        snprintf(h.warning, sizeof h.warning, "%s", place->warning);
+    }
+    if (placement_error)
+        snprintf(h.error, sizeof h.error, "%s", placement_error);
     int rc = MPI_Send(&h, (int)sizeof h, MPI_BYTE, 0, ICT__TAG_HELLO, MPI_COMM_WORLD);
     if (rc != MPI_SUCCESS)
         return ict__mpi_error(err, rc, "saying hello to the master");

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "ictune/launch.h"
+#include "ictune/placement.h"
 #include "ictune/run.h"
 
 static const char help[] =
@@ -23,7 +24,8 @@ static const char help[] =
     "\n"
     "  --resume            continue an existing results file (required when\n"
     "                      it exists: results are never overwritten)\n"
-    "  --jobs N            local mode: programs at once (default 1)\n"
+    "  --jobs N            local mode: programs at once (default: one per\n"
+    "                      GPU found, or 1), each bound to its GPU\n"
     "  --grace S           after SIGTERM/SIGINT/SIGUSR1, running evaluations\n"
     "                      get S seconds before they are stopped (default 30;\n"
     "                      a second signal stops them at once)\n"
@@ -74,7 +76,7 @@ int ict_cmd_run(int argc, char **argv)
 {
     const char *path = NULL;
     const char *sets[64];
-    int nsets = 0, quiet = 0;
+    int nsets = 0, quiet = 0, jobs_given = 0;
     ict_run_opts_t o = {0};
     o.jobs = 1;
     o.grace = 30;
@@ -98,6 +100,7 @@ int ict_cmd_run(int argc, char **argv)
                 return ICT_EXIT_USAGE;
             }
             o.jobs = (int)v;
+            jobs_given = 1;
         } else if (!strcmp(a, "--grace") && more) {
             if (parse_num(a, argv[++i], 0, &o.grace))
                 return ICT_EXIT_USAGE;
@@ -139,35 +142,68 @@ int ict_cmd_run(int argc, char **argv)
         MPI_Comm_size(MPI_COMM_WORLD, &size);
     }
     ict_error_t err;
-    if (rank > 0) {
-        int rc = ict_run_worker(&err);
-        if (rc)
-            ict_cli_error("worker %d: %s", rank, err.text);
-        MPI_Finalize();
-        return rc ? ICT_EXIT_FAILURE : ICT_EXIT_OK;
-    }
     ict_config_t *c = NULL;
     int code = ICT_EXIT_OK;
-    if (ict_config_load(path, &c, &err)) {
-        ict_cli_error("%s", err.text);
-        code = ICT_EXIT_USAGE;
+    if (rank == 0) {
+        if (ict_config_load(path, &c, &err)) {
+            ict_cli_error("%s", err.text);
+            code = ICT_EXIT_USAGE;
+        }
+        for (int i = 0; i < nsets && !code; i++)
+            code = ict_cli_set(c, sets[i]);
+        if (!code && !o.resume && access(c->output, F_OK) == 0) {
+            ict_cli_error("%s exists: results are never overwritten; use "
+                          "--resume to continue it, or set another 'output'",
+                          c->output);
+            code = ICT_EXIT_USAGE;
+        }
     }
-    for (int i = 0; i < nsets && !code; i++)
-        code = ict_cli_set(c, sets[i]);
-    if (!code && !o.resume && access(c->output, F_OK) == 0) {
-        ict_cli_error("%s exists: results are never overwritten; use --resume "
-                      "to continue it, or set another 'output'", c->output);
-        code = ICT_EXIT_USAGE;
+    if (size > 1) {
+        /* the workers learn whether to start, and how to use GPUs */
+        int info[3] = {code, c ? c->gpus_none : 0, c ? c->gpus_share : 1};
+        MPI_Bcast(info, 3, MPI_INT, 0, MPI_COMM_WORLD);
+        int index = 0, count = 0;
+        if (!info[0] && ict_node_layout(rank > 0, &index, &count, &err)) {
+            ict_cli_error("rank %d: %s", rank, err.text);
+            MPI_Abort(MPI_COMM_WORLD, ICT_EXIT_FAILURE);
+        }
+        if (rank > 0) {
+            int rc = info[0] ? 0 : ict_run_worker(index, count, info[2], info[1], &err);
+            if (rc)
+                ict_cli_error("worker %d: %s", rank, err.text);
+            MPI_Finalize();
+            return rc ? ICT_EXIT_FAILURE : ICT_EXIT_OK;
+        }
     }
     if (code) {
-        if (mpi) {
-            for (int r = 1; r < size; r++)
-                MPI_Send(NULL, 0, MPI_BYTE, r, 14 /* exit */, MPI_COMM_WORLD);
+        if (mpi)
             MPI_Finalize();
-        }
         ict_config_free(c);
         return code;
     }
+    ict_place_t *places = NULL;
+    if (size == 1) {
+        /* local: one program per GPU by default, each bound to its GPU */
+        ict_place_t probe;
+        int ngpus = 0;
+        ict_error_t perr;
+        if (ict_place_plan(1, 1, 1, &probe, &ngpus, &perr) == 0) {
+            if (!jobs_given)
+                o.jobs = ngpus > 0 && !c->gpus_none ? ngpus : 1;
+            places = calloc((size_t)o.jobs, sizeof *places);
+            if (places && ict_place_plan(o.jobs, c->gpus_share, c->gpus_none,
+                                         places, NULL, &perr)) {
+                ict_cli_error("%s", perr.text);
+                free(places);
+                ict_config_free(c);
+                return ICT_EXIT_USAGE;
+            }
+        } else if (!quiet) {
+            fprintf(stderr, "ictune: warning: no topology (%s): programs are "
+                    "not bound\n", perr.text);
+        }
+    }
+    o.places = places;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -211,6 +247,7 @@ int ict_cmd_run(int argc, char **argv)
             printf("resume with: ictune run %s --resume\n", path);
     }
     free(s.best_metrics);
+    free(places);
     ict_config_free(c);
     if (mpi)
         MPI_Finalize();

@@ -14,6 +14,7 @@ static const char usage[] =
     "  run CONFIG [--resume]     tune: run the program (under mpiexec: rank 0\n"
     "                            is the master, the others run evaluations)\n"
     "  report FILE.h5            summarise a results file (--csv, --plot)\n"
+    "  topo [--xml F] [--workers N]  this node's GPUs and the workers' plan\n"
     "  simulate CONFIG --table F run the search against a table of measured\n"
     "                            values (no processes, no MPI)\n"
     "  help [COMMAND]            this text, or a command's --help\n"
@@ -112,6 +113,8 @@ int main(int argc, char **argv)
                 return ict_cmd_run(2, sub);
             if (!strcmp(argv[2], "report"))
                 return ict_cmd_report(2, sub);
+            if (!strcmp(argv[2], "topo"))
+                return ict_cmd_topo(2, sub);
             ict_cli_error("help: unknown command '%s'", argv[2]);
             return ICT_EXIT_USAGE;
         }
@@ -126,7 +129,9 @@ int main(int argc, char **argv)
         return ict_cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "report"))
         return ict_cmd_report(argc - 1, argv + 1);
-    ict_cli_error("unknown command '%s'; expected run, report, check, simulate or help",
+    if (!strcmp(cmd, "topo"))
+        return ict_cmd_topo(argc - 1, argv + 1);
+    ict_cli_error("unknown command '%s'; expected run, report, topo, check, simulate or help",
                   cmd);
     fputs(usage, stderr);
     return ICT_EXIT_USAGE;

@@ -61,6 +61,8 @@ typedef struct ict_config {
     int64_t max_evaluations;    /* 0: no limit */
     double timeout;             /* seconds; 0: none */
     int retries;
+    int gpus_none;              /* gpus: none -> CPU-only workers */
+    int gpus_share;             /* workers per GPU allowed (default 1) */
 } ict_config_t;
 
 /* Load and validate path. On success *out owns a new config. */

@@ -41,6 +41,7 @@ typedef struct ict_task {
     double kill_grace;          /* SIGTERM to SIGKILL, seconds */
     uint64_t max_output;        /* bytes kept per stream, 0: no limit */
     int parse_last_number;
+    const void *affinity;       /* local only: a cpu_set_t for the child */
 } ict_task_t;
 
 /* What came back: raw facts; ict_classify() turns them into a status. */
@@ -61,7 +62,7 @@ typedef struct ict_raw_result {
     char reason[256];
     char host[64];              /* where it ran */
     char gpu[96];               /* "name pci-bus-id", or "" */
-    char cpuset[64];            /* hwloc bitmap string, or "" */
+    char cpuset[256];           /* hwloc bitmap string, or "" */
     int worker;                 /* MPI rank or pool slot */
 } ict_raw_result_t;
 

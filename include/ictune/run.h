@@ -29,6 +29,7 @@ typedef struct ict_run_opts {
     double progress;            /* seconds between progress lines */
     double kill_grace;          /* SIGTERM to SIGKILL for a timeout */
     uint64_t max_output;        /* bytes of stdout/stderr kept per stream */
+    const struct ict_place *places;   /* local: one per job slot, or NULL */
     volatile sig_atomic_t *signals;   /* incremented by the caller */
     void (*log)(void *ud, const char *line);
     void *log_ud;
@@ -53,7 +54,9 @@ typedef struct ict_run_summary {
 int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
             ict_run_summary_t *sum, ict_error_t *err);
 
-/* Run as an MPI worker rank until the master says stop. */
-int ict_run_worker(ict_error_t *err);
+/* Run as an MPI worker rank until the master says stop: worker `index` of
+ * the `count` on its node, bound to its GPU (gpus share, or none). */
+int ict_run_worker(int index, int count, int share, int cpu_only,
+                   ict_error_t *err);
 
 #endif

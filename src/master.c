@@ -559,6 +559,11 @@ int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
     for (;;) {
         /* signals */
         int sigs = o->signals ? (int)*o->signals : 0;
+        if (o->stop_after > 0 && ict_now() - m.t_start >= o->stop_after && !sigs) {
+            if (!m.stopping)
+                say(&m, "--stop-after %gs reached", o->stop_after);
+            sigs = 1;
+        }
         if (sigs >= 1 && !m.stopping) {
             m.stopping = 1;
             m.stop_deadline = ict_mono() + o->grace;

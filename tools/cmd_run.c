@@ -30,6 +30,9 @@ static const char help[] =
     "                      get S seconds before they are stopped (default 30;\n"
     "                      a second signal stops them at once)\n"
     "  --progress S        a progress line every S seconds (default 60)\n"
+    "  --stop-after S      after S seconds stop as on a signal (for batch\n"
+    "                      systems without a warning signal: the wall-time\n"
+    "                      limit minus a margin); exit code 3\n"
     "  --kill-grace S      SIGTERM to SIGKILL on a timeout (default 5)\n"
     "  --max-output BYTES  stdout/stderr kept per evaluation and stream\n"
     "                      (default 1073741824; 0: no limit)\n"
@@ -106,6 +109,9 @@ int ict_cmd_run(int argc, char **argv)
                 return ICT_EXIT_USAGE;
         } else if (!strcmp(a, "--progress") && more) {
             if (parse_num(a, argv[++i], 0.1, &o.progress))
+                return ICT_EXIT_USAGE;
+        } else if (!strcmp(a, "--stop-after") && more) {
+            if (parse_num(a, argv[++i], 0, &o.stop_after))
                 return ICT_EXIT_USAGE;
         } else if (!strcmp(a, "--kill-grace") && more) {
             if (parse_num(a, argv[++i], 0.1, &o.kill_grace))

@@ -28,6 +28,8 @@ typedef struct ict_run_opts {
     double grace;               /* after a signal: seconds before killing */
     double progress;            /* seconds between progress lines */
     double kill_grace;          /* SIGTERM to SIGKILL for a timeout */
+    double stop_after;          /* stop as on a signal after this many
+                                   seconds (a wall-time limit); 0: never */
     uint64_t max_output;        /* bytes of stdout/stderr kept per stream */
     const struct ict_place *places;   /* local: one per job slot, or NULL */
     volatile sig_atomic_t *signals;   /* incremented by the caller */

@@ -1,0 +1,74 @@
+#!/bin/bash
+# slurm_cluster.sh start|stop DIR - a real one-node Slurm cluster for the
+# e2e tests: munged, slurmctld and slurmd from Debian, no systemd, all state
+# under DIR (nothing written to /etc/slurm). `start` prints the SLURM_CONF
+# to export; `stop` kills the daemons it started and waits for them.
+set -eu
+cmd=$1 S=$2
+case "$cmd" in
+start)
+    mkdir -p "$S/etc" "$S/state" "$S/spool" "$S/log"
+    if ! munge -n 2>/dev/null | unmunge > /dev/null 2>&1; then
+        install -d -o munge -g munge -m 0755 /run/munge
+        [ -f /etc/munge/munge.key ] || { echo "no /etc/munge/munge.key" >&2; exit 1; }
+        runuser -u munge -- /usr/sbin/munged --pid-file=/run/munge/munged.pid
+        echo started > "$S/munged.ours"
+    fi
+    cat > "$S/etc/slurm.conf" <<CONF
+ClusterName=ictune-ci
+SlurmctldHost=localhost
+SlurmUser=root
+AuthType=auth/munge
+CredType=cred/munge
+StateSaveLocation=$S/state
+SlurmdSpoolDir=$S/spool
+SlurmctldPidFile=$S/slurmctld.pid
+SlurmdPidFile=$S/slurmd.pid
+SlurmctldLogFile=$S/log/slurmctld.log
+SlurmdLogFile=$S/log/slurmd.log
+SlurmctldPort=16817
+SlurmdPort=16818
+MailProg=/bin/true
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_CPU
+SlurmdParameters=config_overrides
+MpiDefault=none
+ReturnToService=2
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+KillWait=5
+MinJobAge=600
+NodeName=localhost NodeAddr=127.0.0.1 CPUs=16 State=UNKNOWN
+PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+CONF
+    export SLURM_CONF=$S/etc/slurm.conf
+    slurmctld -D -i > "$S/log/slurmctld.out" 2>&1 &
+    echo $! > "$S/slurmctld.bgpid"
+    slurmd -D -N localhost > "$S/log/slurmd.out" 2>&1 &
+    echo $! > "$S/slurmd.bgpid"
+    for i in $(seq 150); do
+        timeout 2 sinfo -h -o %T 2>/dev/null | grep -q '^idle' && { echo "$SLURM_CONF"; exit 0; }
+        sleep 0.2
+    done
+    echo "slurm did not come up; logs in $S/log" >&2
+    exit 1
+    ;;
+stop)
+    for d in slurmd slurmctld; do
+        [ -f "$S/$d.bgpid" ] && kill -TERM "$(cat "$S/$d.bgpid")" 2>/dev/null || true
+    done
+    for d in slurmd slurmctld; do
+        [ -f "$S/$d.bgpid" ] || continue
+        p=$(cat "$S/$d.bgpid")
+        for i in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$p" 2>/dev/null || true
+    done
+    if [ -f "$S/munged.ours" ] && [ -f /run/munge/munged.pid ]; then
+        p=$(cat /run/munge/munged.pid)
+        kill -TERM "$p" 2>/dev/null || true
+        for i in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    fi
+    ;;
+esac

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -58,9 +59,28 @@ typedef struct master {
     double stop_deadline;
     int32_t *idx;
     double *values;
-    uint64_t best_flat;
-    int have_best;
+    ict_db_t *okmap;            /* flat -> row of okmet, for OK results */
+    double *okmet;
+    size_t nok, okcap;
 } master_t;
+
+/* Keep the metrics of an OK result, to report the best point's. */
+static int keep_metrics(master_t *m, uint64_t flat, const double *met)
+{
+    size_t k = m->c->n_metrics;
+    if (ict_db_get(m->okmap, flat) || !k)
+        return 0;
+    if (m->nok == m->okcap) {
+        size_t cap = m->okcap ? 2 * m->okcap : 256;
+        double *n = realloc(m->okmet, cap * k * sizeof *n);
+        if (!n)
+            return -ENOMEM;
+        m->okmet = n;
+        m->okcap = cap;
+    }
+    memcpy(m->okmet + m->nok * k, met, k * sizeof *met);
+    return ict_db_put(m->okmap, flat, 1, (double)m->nok++, 0);
+}
 
 __attribute__((format(printf, 2, 3)))
 static void say(master_t *m, const char *fmt, ...)
@@ -232,7 +252,9 @@ static int handle(master_t *m, int w, ict_raw_result_t *r, ict_error_t *err)
                           (unsigned long long)p.id, p.attempt);
     char reason[256];
     ict_status_t st = ict_classify(c, r, m->values, reason, sizeof reason);
-    if (r->killed || (m->stopping && r->signal))
+    /* stopped by us or by a signal to the job, and it did not finish: it
+     * runs again on resume (one that finished in time keeps its result) */
+    if (r->signal && (r->killed || m->stopping))
         st = ICT_STATUS_INTERRUPTED;
     if (r->out_errno)
         snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
@@ -265,18 +287,9 @@ static int handle(master_t *m, int w, ict_raw_result_t *r, ict_error_t *err)
         say(m, "evaluation %llu (%s) %s after %d attempt%s: %s",
             (unsigned long long)p.id, pt, ict_status_name(st), p.attempt,
             p.attempt > 1 ? "s" : "", reason);
-    rc = ict_search_report(m->search, p.flat, st, m->values[0], err);
-    if (rc)
+    if (st == ICT_STATUS_OK && (rc = keep_metrics(m, p.flat, m->values + 1)))
         return rc;
-    uint64_t bf;
-    double bv;
-    if (st == ICT_STATUS_OK && ict_search_best(m->search, &bf, &bv) == 0 &&
-        bf == p.flat) {
-        m->have_best = 1;
-        m->best_flat = bf;
-        memcpy(m->sum->best_metrics, m->values + 1, c->n_metrics * sizeof(double));
-    }
-    return 0;
+    return ict_search_report(m->search, p.flat, st, m->values[0], err);
 }
 
 /* Lay out a new stage: answer what the file already has, queue the rest. */
@@ -293,18 +306,13 @@ static int start_stage(master_t *m, ict_error_t *err)
         if (fin) {
             const ict_loaded_row_t *r = &m->rows[(size_t)fin->y];
             m->sum->replayed++;
-            int rc = ict_search_report(m->search, f, r->status, r->objective, err);
+            int rc = 0;
+            if (r->status == ICT_STATUS_OK)
+                rc = keep_metrics(m, f, r->metrics);
+            if (!rc)
+                rc = ict_search_report(m->search, f, r->status, r->objective, err);
             if (rc)
                 return rc;
-            uint64_t bf;
-            double bv;
-            if (r->status == ICT_STATUS_OK &&
-                ict_search_best(m->search, &bf, &bv) == 0 && bf == f) {
-                m->have_best = 1;
-                m->best_flat = bf;
-                memcpy(m->sum->best_metrics, r->metrics,
-                       m->c->n_metrics * sizeof(double));
-            }
             continue;
         }
         const ict_db_entry_t *a = ict_db_get(m->attempts, f);
@@ -460,6 +468,8 @@ static void free_master(master_t *m)
     free(m->running);
     ict_db_free(m->attempts);
     ict_db_free(m->final);
+    ict_db_free(m->okmap);
+    free(m->okmet);
     ict_store_rows_free(m->rows, m->nrows);
     free(m->idx);
     free(m->values);
@@ -484,6 +494,8 @@ int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
         rc = ict_db_new(&m.attempts);
     if (!rc)
         rc = ict_db_new(&m.final);
+    if (!rc)
+        rc = ict_db_new(&m.okmap);
     if (rc)
         goto out;
     if (c->workdir[0] == '/') {
@@ -661,11 +673,15 @@ out:
         sum->invalid = s.invalid;
         sum->stages = s.stages;
         sum->has_best = ict_search_best(m.search, &sum->best_flat, &sum->best) == 0;
-        if (sum->has_best && (!m.have_best || m.best_flat != sum->best_flat))
-            for (size_t k = 0; k < c->n_metrics; k++)
-                sum->best_metrics[k] = NAN;
+        const ict_db_entry_t *bm = sum->has_best && m.okmap ? ict_db_get(m.okmap, sum->best_flat) : NULL;
+        for (size_t k = 0; k < c->n_metrics; k++)
+            sum->best_metrics[k] = bm ? m.okmet[(size_t)bm->y * c->n_metrics + k] : NAN;
     }
     sum->elapsed = ict_now() - m.t_start;
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        sum->master_cpu = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
+                          (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
     if (m.st) {
         static const char *const why[] = {"finished", "budget reached",
                                           "stopped (resumable)", "failed"};

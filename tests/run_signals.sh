@@ -61,9 +61,13 @@ ok "SIGUSR1 to mpiexec: exit code 3" '[ $rc = 3 ] || { cat t2.txt; false; }'
 ok "resume skipped the prepare step" '[ "$(wc -l < prepare.log)" = 1 ] && grep -q "prepare step already done" t2.txt'
 
 # local mode: SIGTERM gives 3; a second signal stops at once
-"$ICTUNE" run sig.yaml --resume --jobs 2 --grace 100 --progress 1000 > t3.txt 2>&1 &
+ICT_SLEEP=2 "$ICTUNE" run sig.yaml --resume --jobs 2 --grace 100 --progress 1000 > t3.txt 2>&1 &
 pid=$!
-sleep 1
+before=$(grep -c "^start" launch.log)
+for i in $(seq 100); do                   # until a program is running
+    [ "$(grep -c "^start" launch.log)" -gt "$before" ] && break
+    sleep 0.1
+done
 kill -TERM $pid; sleep 0.2; kill -TERM $pid
 wait $pid; rc=$?
 ok "local SIGTERM twice: exit code 3 without waiting the 100 s grace" '[ $rc = 3 ]'
@@ -76,7 +80,7 @@ $MPIEXEC -n 3 "$ICTUNE" run sig.yaml --resume --quiet > t4.txt 2>&1; rc=$?
 ok "final resume: exit 0" '[ $rc = 0 ] || { cat t4.txt; false; }'
 rows sig.h5 3 > got.rows
 ok "resumed result = uninterrupted result (same evaluations and values)" 'cmp -s ref.rows got.rows || { diff ref.rows got.rows | head; false; }'
-ok "the same best point" '[ "$(grep "^best" ref.txt)" = "$(grep "^best" t4.txt)" ]'
+ok "the same best point" '[ "$(grep "^best" ref.txt)" = "$(grep "^best" t4.txt)" ] || { grep "^best" ref.txt t4.txt; false; }'
 # every finished evaluation was launched exactly once after... no OK point twice
 "$ICTUNE" report sig.h5 --csv all.csv --top 0 > /dev/null
 ok "no point has two final results" '[ "$(awk -F, "NR>1 && \$8==\"OK\" {print \$4,\$5,\$6}" all.csv | sort | uniq -d | wc -l)" = 0 ]'

@@ -247,6 +247,9 @@ int ict_cmd_run(int argc, char **argv)
         } else {
             printf("no valid evaluation yet\n");
         }
+        printf("time: %.3f s; master CPU %.3f s (%.1f us per program started)\n",
+               s.elapsed, s.master_cpu,
+               s.launches ? 1e6 * s.master_cpu / (double)s.launches : 0.0);
         printf("results: %s (h5dump -H %s; ictune report %s)\n", c->output,
                c->output, c->output);
         if (s.outcome == ICT_RUN_STOPPED)

@@ -49,6 +49,7 @@ typedef struct ict_run_summary {
     double best;
     double *best_metrics;       /* c->n_metrics values; owned, free() */
     double elapsed;
+    double master_cpu;          /* CPU seconds of the master process */
 } ict_run_summary_t;
 
 /* Run (or resume) the tuning of c. Returns 0 when the run ended as

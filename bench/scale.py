@@ -1,0 +1,70 @@
+#!/usr/bin/python3
+"""scale.py - the master without processes, at scale (d): `ictune simulate`
+with 1 (the baseline), 1,024 and 16,384 workers on a space of 10^6 points
+(100 x 100 x 100, a smooth function, durations drawn log-normally), for
+dsice (full lines) and random search with 10^5 evaluations. Reports wall
+time and peak memory, per evaluation. Prints markdown."""
+import json
+import math
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+
+ICTUNE = sys.argv[sys.argv.index("--ictune") + 1] if "--ictune" in sys.argv else "build/tools/ictune"
+WORK = "bench/work"
+
+
+def write():
+    path = os.path.join(WORK, "million.csv")
+    if os.path.exists(path):
+        return
+    rng = random.Random(7)
+    with open(path, "w") as f:
+        f.write("x,y,z,v,secs\n")
+        for x in range(100):
+            for y in range(100):
+                for z in range(100):
+                    v = (x - 61) ** 2 / 900 + (y - 23) ** 2 / 400 + (z - 77) ** 2 / 1600 + 0.05 * math.sin(x / 7.0)
+                    f.write("%d,%d,%d,%.6f,%.1f\n" % (x, y, z, v, 60 * math.exp(rng.gauss(0, 0.3))))
+    with open(os.path.join(WORK, "million.yaml"), "w") as f:
+        f.write("name: million\ncommand: [\"false\"]\nparameters:\n"
+                "  x: {from: 0, to: 99, step: 1}\n  y: {from: 0, to: 99, step: 1}\n"
+                "  z: {from: 0, to: 99, step: 1}\nobjective: {metric: v}\n")
+
+
+def run(workers, sets):
+    cmd = [ICTUNE, "simulate", os.path.join(WORK, "million.yaml"), "--table",
+           os.path.join(WORK, "million.csv"), "--workers", str(workers), "--duration", "secs", "--quiet"]
+    for s in sets:
+        cmd += ["--set", s]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    wall = time.perf_counter() - t0
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return json.loads(out.splitlines()[-1]), wall, max(rss, before)
+
+
+def main():
+    os.makedirs(WORK, exist_ok=True)
+    write()
+    # the table alone: load it with a 1-evaluation search
+    j, wall0, rss0 = run(1, ["strategy=random", "max_evaluations=1"])
+    print("| strategy | workers | evaluations | stages | wall s (incl. %.2f s to load the 10^6-row table) | search us per evaluation | peak RSS MB (table alone %.0f) | x 1 worker |" % (wall0, rss0 / 1024))
+    print("|---|---|---|---|---|---|---|---|")
+    for name, sets in [("dsice, full lines", ["strategy=dsice", "line_search=full"]),
+                       ("random, 10^5 evaluations", ["strategy=random", "max_evaluations=100000"])]:
+        base = None
+        for w in (1, 1024, 16384):
+            j, wall, rss = run(w, sets)
+            per = max(wall - wall0, 0) / max(j["evaluations"], 1)
+            base = base or per
+            print("| %s | %d | %d | %d | %.2f | %.2f | %.0f | %.2f |" % (
+                name, w, j["evaluations"], j["stages"], wall, 1e6 * per, rss / 1024, per / base if base else 0))
+
+
+if __name__ == "__main__":
+    main()

@@ -8,7 +8,9 @@ For each complete space of the benchmark hub (converted by bench/run.sh into
 bench/work/NAME.csv and NAME.yaml), every method gets `budget` evaluations:
 ictune's dsice (line_search ippe and full; from the centre, and from 20
 seeded random starts), dsice-seq, random (20 seeds), and Optuna's TPE and
-random samplers (20 seeds; parameters as ordered integer indices;
+random samplers (20 seeds, --tpe-seeds/--tpe-budget for TPE, whose cost
+grows with the trials; parameters as ordered integer indices; a repeated
+configuration costs nothing, and a run ends after 3 x budget proposals;
 infeasible configurations are reported to Optuna as failed and cost no
 evaluation; failed ones cost one). Reported per method: the fraction of
 optimum t_opt / t_best after 25, 50, 100, 200, 400, 800 evaluations (a
@@ -99,7 +101,7 @@ def optuna_curve(job):
     best, out = None, []
     seen = set()
     tries = 0
-    while len(out) < budget and tries < budget * 50:
+    while len(out) < budget and tries < budget * 3:
         tries += 1
         trial = study.ask()
         idx = tuple(trial.suggest_int(n, 0, len(v) - 1) for n, v in params)
@@ -109,7 +111,10 @@ def optuna_curve(job):
             continue
         v = table[key]
         if key in seen:                         # a repeat costs nothing new
-            study.tell(trial, v if v is not None else state_fail(optuna))
+            if v is None:
+                study.tell(trial, state=optuna.trial.TrialState.FAIL)
+            else:
+                study.tell(trial, v)
             continue
         seen.add(key)
         if v is None:
@@ -121,10 +126,6 @@ def optuna_curve(job):
         if len(seen) >= len(table):
             break
     return out
-
-
-def state_fail(optuna):
-    return None
 
 
 def summarise(c, opt):
@@ -173,6 +174,8 @@ def main():
     budget = int(arg("--budget", "800"))
     spaces = arg("--spaces", ",".join(ALL_SPACES)).split(",")
     use_optuna = "--no-optuna" not in sys.argv
+    tpe_seeds = int(arg("--tpe-seeds", str(seeds)))
+    tpe_budget = int(arg("--tpe-budget", str(budget)))
     if "--smoke" in sys.argv:
         seeds, budget, spaces = 2, 100, ["pnpoly_RTX_3090"]
     pool = multiprocessing.Pool(2)
@@ -198,9 +201,12 @@ def main():
         out.append(row_multi("ictune random, %d seeds" % seeds, curves, opt))
         if use_optuna:
             for sampler in ("tpe", "random"):
-                curves = pool.map(optuna_curve, [(space, sampler, s, budget) for s in range(1, seeds + 1)])
-                out.append(row_multi("Optuna %s, %d seeds" % ("TPE" if sampler == "tpe" else "random", seeds),
-                                     curves, opt))
+                ns, nb = (tpe_seeds, tpe_budget) if sampler == "tpe" else (seeds, budget)
+                curves = pool.map(optuna_curve, [(space, sampler, s, nb) for s in range(1, ns + 1)])
+                label = "Optuna %s, %d seeds" % ("TPE" if sampler == "tpe" else "random", ns)
+                if nb != budget:
+                    label += ", budget %d" % nb
+                out.append(row_multi(label, curves, opt))
         out.append("\n(%.0f s for this space)" % (time.time() - t0))
         print("\n".join(out[-(12 if use_optuna else 10):]), file=sys.stderr)
     print("\n".join(out))

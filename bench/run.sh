@@ -43,7 +43,7 @@ section() { # file title command...
     } > "$out/$f.tmp" && mv "$out/$f.tmp" "$out/$f.md"
     echo "bench: $title done" >&2
 }
-section a "(a) Search efficiency on the measured spaces" /usr/bin/python3 bench/efficiency.py --ictune $ICT
+section a "(a) Search efficiency on the measured spaces" /usr/bin/python3 bench/efficiency.py --ictune $ICT --tpe-seeds ${TPE_SEEDS:-5} --tpe-budget ${TPE_BUDGET:-200}
 section b "(b) Time to solution on a simulated cluster" /usr/bin/python3 bench/time_to_solution.py --ictune $ICT
 section c "(c) The master's overhead with real processes" sh bench/overhead.sh $ICT 2000
 section d "(d) Scale of the master without processes" /usr/bin/python3 bench/scale.py --ictune $ICT

@@ -18,3 +18,20 @@ rows() {
 }
 # wait until no process matches the pattern (seconds)
 gone() { i=0; while pgrep -f "$1" > /dev/null; do i=$((i + 1)); [ $i -gt $(( $2 * 10 )) ] && return 1; sleep 0.1; done; return 0; }
+# write_kyaml FILE NAME: the 15 x 10 x 3 space of programs/func.sh with
+# dsice (full lines), results in NAME.h5 under runs/
+write_kyaml() {
+    cat > "$1" <<YAML
+name: $2
+output: $2.h5
+workdir: runs
+command: ["sh", "$TESTS/programs/func.sh", "{x}", "{y}", "{k}"]
+parameters:
+  x: {from: 0, to: 14, step: 1}
+  y: {from: 0, to: 9, step: 1}
+  k: [a, b, c]
+objective: {metric: f}
+metrics: [g]
+search: {strategy: dsice, line_search: full}
+YAML
+}

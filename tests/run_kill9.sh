@@ -10,19 +10,7 @@ ICTUNE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 . ./lib.sh
 command -v setsid > /dev/null || { echo "SKIP: setsid not found"; exit 77; }
 cd "$tmp"
-cat > k.yaml <<YAML
-name: k
-output: k.h5
-workdir: runs
-command: ["sh", "$TESTS/programs/func.sh", "{x}", "{y}", "{k}"]
-parameters:
-  x: {from: 0, to: 14, step: 1}
-  y: {from: 0, to: 9, step: 1}
-  k: [a, b, c]
-objective: {metric: f}
-metrics: [g]
-search: {strategy: dsice, line_search: full}
-YAML
+write_kyaml k.yaml k
 "$ICTUNE" run k.yaml --jobs 3 --quiet > ref.txt 2>&1
 rows k.h5 3 > ref.rows
 rm -rf k.h5 runs

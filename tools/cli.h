@@ -29,5 +29,7 @@ int ict_cli_set(ict_config_t *c, const char *kv);
 /* Print a number as JSON (null when not finite). */
 void ict_cli_json_number(FILE *f, double v);
 void ict_cli_json_string(FILE *f, const char *s);
+/* Write s as one CSV field (quoted when it holds , " or a newline). */
+void ict_cli_csv_field(FILE *f, const char *s);
 
 #endif

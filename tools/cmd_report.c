@@ -45,21 +45,6 @@ static void point_text(const rep_t *r, uint64_t flat, char *buf, size_t size)
     ict_space_format(r->c->space, r->idx, buf, size);
 }
 
-static void csv_str(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static void num(FILE *f, double v)
 {
     if (isnan(v))
@@ -89,7 +74,7 @@ static int write_csv(const rep_t *r, const char *path)
         ict_space_unflat(s, e->flat, r->idx);
         for (size_t a = 0; a < ict_space_dims(s); a++) {
             fputc(',', f);
-            csv_str(f, ict_space_value(s, a, (size_t)r->idx[a])->text);
+            ict_cli_csv_field(f, ict_space_value(s, a, (size_t)r->idx[a])->text);
         }
         fputc(',', f);
         num(f, e->objective);
@@ -99,13 +84,13 @@ static int write_csv(const rep_t *r, const char *path)
         }
         fprintf(f, ",%s,%d,%d,%d,%d,", ict_status_name(e->status), e->attempt,
                 e->exit_code, e->signal, e->worker);
-        csv_str(f, e->host);
+        ict_cli_csv_field(f, e->host);
         fputc(',', f);
-        csv_str(f, e->gpu);
+        ict_cli_csv_field(f, e->gpu);
         fprintf(f, ",%.6f,%.6f,", e->start, e->end);
-        csv_str(f, e->run_dir);
+        ict_cli_csv_field(f, e->run_dir);
         fputc(',', f);
-        csv_str(f, e->reason);
+        ict_cli_csv_field(f, e->reason);
         fputc('\n', f);
     }
     if (f != stdout && fclose(f)) {

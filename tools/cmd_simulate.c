@@ -36,21 +36,6 @@ typedef struct trace {
     int32_t *idx;
 } trace_t;
 
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static int on_eval(void *ud, const ict_sim_eval_t *ev)
 {
     trace_t *t = ud;
@@ -62,7 +47,7 @@ static int on_eval(void *ud, const ict_sim_eval_t *ev)
     ict_space_unflat(s, ev->flat, t->idx);
     for (size_t a = 0; a < ict_space_dims(s); a++) {
         fputc(',', t->f);
-        csv_field(t->f, ict_space_value(s, a, (size_t)t->idx[a])->text);
+        ict_cli_csv_field(t->f, ict_space_value(s, a, (size_t)t->idx[a])->text);
     }
     if (ev->value == ev->value)
         fprintf(t->f, ",%.17g", ev->value);

@@ -91,6 +91,21 @@ void ict_cli_json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+void ict_cli_csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {

@@ -11,7 +11,7 @@ ok() { n=$((n + 1)); if ! eval "$2"; then echo "FAIL: $1"; fail=$((fail + 1)); f
 
 "$ictune" --version > "$tmp/v"; rc=$?
 ok "--version" '[ $rc = 0 ] && grep -q "^ictune [0-9]" "$tmp/v"'
-for c in help "help check" "help simulate" "check --help" "simulate --help" --help; do
+for c in help "help check" "help simulate" "help run" "help report" "help topo" "check --help" "simulate --help" "run --help" "report --help" "topo --help" --help; do
     "$ictune" $c > "$tmp/h" 2>&1; rc=$?
     ok "$c exits 0 with usage" '[ $rc = 0 ] && grep -q "usage: ictune" "$tmp/h"'
 done

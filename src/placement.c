@@ -23,55 +23,58 @@ static void fill(const ict_topo_t *t, const ict_bind_t *b, ict_place_t *p)
     snprintf(p->warning, sizeof p->warning, "%s", b->warning);
 }
 
+/* Load this node's topology and plan `count` workers into b. */
+static int plan(int count, int share, int cpu_only, ict_topo_t **t,
+                ict_bind_t **b, ict_error_t *err)
+{
+    int rc = ict_topo_load(t, NULL, 0, err);
+    if (rc)
+        return rc;
+    *b = calloc((size_t)count, sizeof **b);
+    ict_plan_opts_t o = {count, share, cpu_only, getenv("CUDA_VISIBLE_DEVICES")};
+    rc = *b ? ict_topo_plan(*t, &o, *b, err) : -ENOMEM;
+    if (rc) {
+        free(*b);
+        ict_topo_free(*t);
+    }
+    return rc;
+}
+
 int ict_place_plan(int count, int share, int cpu_only, ict_place_t *out,
                    int *ngpus, ict_error_t *err)
 {
     ict_topo_t *t;
-    int rc = ict_topo_load(&t, NULL, 0, err);
+    ict_bind_t *b;
+    int rc = plan(count, share, cpu_only, &t, &b, err);
     if (rc)
         return rc;
-    ict_bind_t *b = calloc((size_t)count, sizeof *b);
-    if (!b) {
-        ict_topo_free(t);
-        return -ENOMEM;
-    }
-    ict_plan_opts_t o = {count, share, cpu_only, getenv("CUDA_VISIBLE_DEVICES")};
-    rc = ict_topo_plan(t, &o, b, err);
-    for (int i = 0; !rc && i < count; i++)
+    for (int i = 0; i < count; i++)
         fill(t, &b[i], &out[i]);
     if (ngpus)
         *ngpus = (int)ict_topo_ngpus(t);
     free(b);
     ict_topo_free(t);
-    return rc;
+    return 0;
 }
 
 int ict_place_self(int index, int count, int share, int cpu_only,
                    ict_place_t *out, ict_error_t *err)
 {
     ict_topo_t *t;
-    int rc = ict_topo_load(&t, NULL, 0, err);
+    ict_bind_t *b;
+    int rc = plan(count, share, cpu_only, &t, &b, err);
     if (rc)
         return rc;
-    ict_bind_t *b = calloc((size_t)count, sizeof *b);
-    if (!b) {
-        ict_topo_free(t);
-        return -ENOMEM;
-    }
-    ict_plan_opts_t o = {count, share, cpu_only, getenv("CUDA_VISIBLE_DEVICES")};
-    rc = ict_topo_plan(t, &o, b, err);
-    if (!rc) {
-        fill(t, &b[index], out);
-        char w[256];
-        if (ict_topo_bind(t, &b[index], w, sizeof w)) {
-            size_t l = strlen(out->warning);
-            snprintf(out->warning + l, sizeof out->warning - l, "%s%s",
-                     l ? "; " : "", w);
-        }
+    fill(t, &b[index], out);
+    char w[256];
+    if (ict_topo_bind(t, &b[index], w, sizeof w)) {
+        size_t l = strlen(out->warning);
+        snprintf(out->warning + l, sizeof out->warning - l, "%s%s",
+                 l ? "; " : "", w);
     }
     free(b);
     ict_topo_free(t);
-    return rc;
+    return 0;
 }
 
 int ict_node_layout(int is_worker, int *index, int *count, ict_error_t *err)

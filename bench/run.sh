@@ -1,12 +1,18 @@
 #!/bin/sh
-# run.sh [--smoke] - every benchmark of BENCHMARKS.md, from a clean build:
-#   sh bench/run.sh            rewrites BENCHMARKS.md (tens of minutes)
+# run.sh [--smoke | SECTION...] - the benchmarks of BENCHMARKS.md, from a
+# clean build:
+#   sh bench/run.sh            (a) to (e); rewrites their tables (about an hour)
+#   sh bench/run.sh a c        only those sections
+#   sh bench/run.sh sr         the SR workload (hours: a few hundred real
+#                              fine-tunings per method; not in the default set)
 #   sh bench/run.sh --smoke    a few seconds of each, printed, nothing written
 # Needs Debian's python3-optuna for the peers (apt-get install -y
 # python3-optuna); runs with /usr/bin/python3.
 set -eu
 cd "$(dirname "$0")/.."
 smoke=${1:-}
+sections=${*:-a b c d e}
+[ "$smoke" = --smoke ] && sections=
 [ -x /usr/bin/python3 ] || { echo "bench: /usr/bin/python3 is needed" >&2; exit 1; }
 if [ "$smoke" != --smoke ] && ! /usr/bin/python3 -c 'import optuna' 2>/dev/null; then
     echo "bench: installing python3-optuna (the peers)"
@@ -33,6 +39,7 @@ mkdir -p $out
 section() { # file title command...
     f=$1 title=$2
     shift 2
+    case " $sections " in *" $f "*) ;; *) return 0 ;; esac
     {
         echo "### $title"
         echo
@@ -43,16 +50,17 @@ section() { # file title command...
     } > "$out/$f.tmp" && mv "$out/$f.tmp" "$out/$f.md"
     echo "bench: $title done" >&2
 }
-section a "(a) Search efficiency on the measured spaces" /usr/bin/python3 bench/efficiency.py --ictune $ICT --tpe-seeds ${TPE_SEEDS:-5} --tpe-budget ${TPE_BUDGET:-200}
+section a "(a) Search efficiency on the measured spaces" /usr/bin/python3 bench/efficiency.py --ictune $ICT --tpe-seeds ${TPE_SEEDS:-20} --tpe-budget ${TPE_BUDGET:-200}
 section b "(b) Time to solution on a simulated cluster" /usr/bin/python3 bench/time_to_solution.py --ictune $ICT
 section c "(c) The master's overhead with real processes" sh bench/overhead.sh $ICT 2000
 section d "(d) Scale of the master without processes" /usr/bin/python3 bench/scale.py --ictune $ICT
 section e "(e) The results file: appends and resume" sh bench/resume.sh build-bench
+section sr "The SR workload (configs/sr.yaml): full dsice against Optuna at the same budget" /usr/bin/python3 bench/sr_compare.py --ictune $ICT
 /usr/bin/python3 - "$out" <<'PY'
 import os, re, sys
 out = sys.argv[1]
 text = open("BENCHMARKS.md").read()
-for key in "abcde":
+for key in ["a", "b", "c", "d", "e", "sr"]:
     p = os.path.join(out, key + ".md")
     if not os.path.exists(p):
         continue

@@ -102,6 +102,44 @@ static void run_search(const char *strategy, size_t sp, int mixed, int order,
     ict_config_free(c);
 }
 
+/* The contract for one strategy (a registry name, optionally followed by
+ * its options: "dsice, restarts: 5"): on every space, clean and mixed, the
+ * same points in the same order whatever the order results arrive in. */
+static void contract(const char *name)
+{
+    for (size_t sp = 0; sp < sizeof spaces / sizeof *spaces; sp++) {
+        for (int mixed = 0; mixed < 2; mixed++) {
+            run_t r0, r1, r2;
+            double b0, b1, b2;
+            uint64_t f0 = 0, f1 = 0, f2 = 0;
+            long budget = sp == 2 && mixed;
+            run_search(name, sp, mixed, 0, budget, &r0, &b0, &f0);
+            run_search(name, sp, mixed, 1, budget, &r1, &b1, &f1);
+            run_search(name, sp, mixed, 2, budget, &r2, &b2, &f2);
+            CHECK_EQ(r0.n, r1.n);
+            CHECK_EQ(r0.n, r2.n);
+            for (size_t i = 0; i < r0.n; i++) {
+                CHECK_EQ(r0.seq[i], r1.seq[i]);
+                CHECK_EQ(r0.seq[i], r2.seq[i]);
+            }
+            CHECK_EQ(f0, f1);
+            CHECK(b0 == b1 && b0 == b2);
+            if (!mixed) {
+                /* separable convex: every strategy finds the optimum */
+                if (b0 != 0)
+                    fprintf(stderr, "%s on space %zu: best %g after %zu\n",
+                            name, sp, b0, r0.n);
+                CHECK(b0 == 0);
+            }
+            printf("%-10s space %zu %s: %zu evaluations, best %g\n", name,
+                   sp, mixed ? "mixed" : "clean", r0.n, b0);
+            free(r0.seq);
+            free(r1.seq);
+            free(r2.seq);
+        }
+    }
+}
+
 int main(void)
 {
     const ict_strategy_t *const *all = ict_strategy_list();
@@ -111,38 +149,12 @@ int main(void)
         CHECK_EQ(all[k]->abi, ICT_STRATEGY_ABI);
         CHECK(all[k]->init && all[k]->next && all[k]->observe);
         CHECK(ict_strategy_find(name) == all[k]);
-        for (size_t sp = 0; sp < sizeof spaces / sizeof *spaces; sp++) {
-            for (int mixed = 0; mixed < 2; mixed++) {
-                run_t r0, r1, r2;
-                double b0, b1, b2;
-                uint64_t f0 = 0, f1 = 0, f2 = 0;
-                long budget = sp == 2 && mixed;
-                run_search(name, sp, mixed, 0, budget, &r0, &b0, &f0);
-                run_search(name, sp, mixed, 1, budget, &r1, &b1, &f1);
-                run_search(name, sp, mixed, 2, budget, &r2, &b2, &f2);
-                CHECK_EQ(r0.n, r1.n);
-                CHECK_EQ(r0.n, r2.n);
-                for (size_t i = 0; i < r0.n; i++) {
-                    CHECK_EQ(r0.seq[i], r1.seq[i]);
-                    CHECK_EQ(r0.seq[i], r2.seq[i]);
-                }
-                CHECK_EQ(f0, f1);
-                CHECK(b0 == b1 && b0 == b2);
-                if (!mixed) {
-                    /* separable convex: every strategy finds the optimum */
-                    if (b0 != 0)
-                        fprintf(stderr, "%s on space %zu: best %g after %zu\n",
-                                name, sp, b0, r0.n);
-                    CHECK(b0 == 0);
-                }
-                printf("%-10s space %zu %s: %zu evaluations, best %g\n", name,
-                       sp, mixed ? "mixed" : "clean", r0.n, b0);
-                free(r0.seq);
-                free(r1.seq);
-                free(r2.seq);
-            }
-        }
+        contract(name);
     }
+    /* options that change the course of a search */
+    contract("dsice, restarts: 4");
+    contract("dsice, line_search: full, restarts: 2, seed: 9");
+    contract("dsice, start: random, seed: 3");
     CHECK(count >= 4);
     CHECK(ict_strategy_find("nope") == NULL);
     TEST_DONE();

@@ -8,7 +8,10 @@
  * four tri points, then per_line IPPE suggestions of each line per stage.
  * When the level's lines are finished the base moves to the best point
  * found if it is strictly better (keeping the level), else the level rises;
- * the search ends when the top level brings no improvement. */
+ * the search ends when the top level brings no improvement, or, with
+ * restarts N (dsice-algorithm.md 4 #14, ours), starts again up to N times
+ * from a seeded random point not yet measured, keeping every measured point:
+ * a way out of the local minimum where the level-wise search stops. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -34,6 +37,8 @@ typedef struct dsice {
     size_t nlines;
     int round;                  /* lines are set up for the current level */
     size_t *buf;
+    long long restarts_left;
+    ict__rng_t rng;             /* restart points */
 } dsice_t;
 
 extern const ict_strategy_t ict_strategy_dsice;
@@ -43,6 +48,9 @@ static const ict_option_info_t options[] = {
                             "suggestions per line per stage) or full (whole "
                             "lines in one stage)"},
     {"per_line", "1", "IPPE suggestions taken from each line per stage"},
+    {"restarts", "0", "when the search ends, start again from a random "
+                      "unmeasured point (seeded by seed) up to this many "
+                      "times, while the budget lasts"},
     ICT__DSICE_OPTIONS,
     {NULL, NULL, NULL},
 };
@@ -65,6 +73,10 @@ static int init(void *priv, const ict_strategy_ctx_t *ctx, ict_error_t *err)
                              &pl, err)))
         return rc;
     d->per_line = (size_t)pl;
+    if ((rc = ict_option_int(ctx, &ict_strategy_dsice, "restarts", 0,
+                             (long long)1 << 40, &d->restarts_left, err)))
+        return rc;
+    ict__rng_seed(&d->rng, d->o.seed ^ 0x5265737461727473ull);
     d->base = calloc(d->D ? d->D : 1, sizeof *d->base);
     if (!d->base || (rc = ict_db_new(&d->searched)))
         return -ENOMEM;
@@ -237,6 +249,24 @@ static int push_stage(dsice_t *d, ict_stage_t *st)
     return 0;
 }
 
+/* A new base at a random unmeasured point, level 1, nothing searched from
+ * it. 1: no such point is left (the search is over); < 0: an error. */
+static int restart(dsice_t *d)
+{
+    const ict_strategy_ctx_t *c = d->ctx;
+    if (ict__restart_point(c->space, &d->rng, c->known_feasible,
+                           c->feasible_ud, c->db, d->base))
+        return 1;
+    int rc = reset_searched(d);
+    if (rc)
+        return rc;
+    d->restarts_left--;
+    d->base_flat = ict_space_flat(c->space, d->base);
+    d->base_y = INFINITY;
+    d->k = 1;
+    return 0;
+}
+
 static int next(void *priv, ict_stage_t *st, ict_error_t *err)
 {
     dsice_t *d = priv;
@@ -271,8 +301,15 @@ static int next(void *priv, ict_stage_t *st, ict_error_t *err)
         if (rc < 0)
             return rc;
         if (rc == 1) {
-            d->phase = 2;
-            return 1;
+            rc = d->restarts_left ? restart(d) : 1;
+            if (rc < 0)
+                return ict_errorf(err, rc, "dsice: cannot restart");
+            if (rc == 1) {
+                d->phase = 2;
+                return 1;
+            }
+            st->level = 0;
+            return ict_stage_push(st, d->base_flat);
         }
     }
 }

@@ -262,3 +262,18 @@ int ict__start_point(const ict_space_t *s, int random, uint64_t seed,
     free(idx);
     return 0;
 }
+
+int ict__restart_point(const ict_space_t *s, ict__rng_t *r,
+                       int (*feasible)(void *, uint64_t), void *ud,
+                       const ict_db_t *db, int32_t *out)
+{
+    uint64_t size = ict_space_size(s);
+    for (int tries = 0; tries < 100000; tries++) {
+        uint64_t f = ict__rng_below(r, size);
+        if (ict_db_get(db, f) || (feasible && !feasible(ud, f)))
+            continue;
+        ict_space_unflat(s, f, out);
+        return 0;
+    }
+    return -ENOENT;
+}

@@ -322,6 +322,49 @@ static char *sig_strategy(const ict_config_t *c)
     return ict__buf_take(&b);
 }
 
+/* A file written before an option existed records no value for it; such a
+ * search ran as the option's default does (a new option's default keeps
+ * the old behaviour), so the file's signature, completed with the defaults
+ * of the options it lacks, is compared. Nonzero: the same search. */
+static int strategy_same(const ict_config_t *c, const char *theirs)
+{
+    const ict_strategy_t *st = ict_strategy_find(c->strategy);
+    size_t n = strlen(c->strategy);
+    if (!st || strncmp(theirs, c->strategy, n) || (theirs[n] && theirs[n] != ' '))
+        return 0;
+    /* every option in the file must still exist */
+    for (const char *p = theirs + n; *p == ' ';) {
+        const char *k = p + 1, *eq = strchr(k, '=');
+        if (!eq)
+            return 0;
+        const ict_option_info_t *o = st->options;
+        while (o && o->key && (strlen(o->key) != (size_t)(eq - k) ||
+                               strncmp(o->key, k, (size_t)(eq - k))))
+            o++;
+        if (!o || !o->key)
+            return 0;
+        p = strchr(eq, ' ');
+        if (!p)
+            break;
+    }
+    for (const ict_option_info_t *o = st->options; o && o->key; o++) {
+        const ict_option_t *v = ict_config_option(c, o->key);
+        const char *mine = v ? v->value : o->def, *f = NULL;
+        size_t kl = strlen(o->key);
+        for (const char *p = theirs + n; p && *p == ' '; p = strchr(p + 1, ' '))
+            if (!strncmp(p + 1, o->key, kl) && p[1 + kl] == '=') {
+                f = p + 2 + kl;
+                break;
+            }
+        if (!f)
+            f = o->def;                 /* absent: the file ran the default */
+        size_t fl = strcspn(f, " ");
+        if (strlen(mine) != fl || strncmp(mine, f, fl))
+            return 0;
+    }
+    return 1;
+}
+
 static char *sig_limits(const ict_config_t *c)
 {
     ict__buf_t b = {0};
@@ -793,7 +836,8 @@ int ict_store_open(ict_store_t **out, const char *path, const ict_config_t *c,
         } else if (!theirs && sigs[i].must_match) {
             rc = ict_errorf(err, -EINVAL, "%s: the attribute '%s' is missing: "
                             "the file is damaged", path, sigs[i].attr);
-        } else if (theirs && strcmp(mine, theirs)) {
+        } else if (theirs && strcmp(mine, theirs) &&
+                   !(sigs[i].fn == sig_strategy && strategy_same(c, theirs))) {
             if (sigs[i].must_match)
                 rc = ict_errorf(err, -EINVAL, "%s: the config's %s changed "
                                 "since this file was written (file: '%.200s'; "

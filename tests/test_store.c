@@ -75,6 +75,66 @@ static void expect_refused(const char *path, ict_config_t *c, const char *needle
     free(after);
 }
 
+/* Rewrite a root string attribute as ictune writes it (fixed length). */
+static void set_attr(const char *path, const char *name, const char *value)
+{
+    hid_t h = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    CHECK(h >= 0);
+    CHECK(H5Adelete(h, name) >= 0);
+    hid_t t = H5Tcopy(H5T_C_S1), sp = H5Screate(H5S_SCALAR);
+    H5Tset_size(t, strlen(value) + 1);
+    hid_t a = H5Acreate2(h, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+    CHECK(a >= 0);
+    CHECK(H5Awrite(a, t, value) >= 0);
+    H5Aclose(a);
+    H5Tclose(t);
+    H5Sclose(sp);
+    H5Fclose(h);
+}
+
+/* A file written by an ictune that lacked dsice's restarts option: its
+ * search signature has no restarts=, and it ran as restarts=0 does. */
+static void older_options(const char *path)
+{
+    ict_config_t *c = cfg("");
+    ict_store_t *st;
+    ict_error_t e;
+    char ch[256];
+    CHECK_EQ(ict_store_create(&st, path, c, &e), 0);
+    append(st, 0, 1, 1, 2.0);
+    ict_store_close(st);
+    const char *old = "dsice line_search=full per_line=1 alpha=0.1 markers=2 "
+                      "max_points=30 confirm=3 start=centre seed=1 max_level=0";
+    set_attr(path, "strategy_options", old);
+    CHECK_EQ(ict_store_open(&st, path, c, ch, sizeof ch, &e), 0);
+    ict_store_close(st);
+    ict_config_free(c);
+    ict_config_t *r;                   /* the same, with the default named */
+    const char *y = "name: s\ncommand: run {a} {b}\nobjective: {metric: loss}\n"
+                    "metrics: [rmse]\nconstraints: [\"rmse < 3\"]\nparameters:\n"
+                    "  a: {from: 0, to: 9, step: 1}\n  b: [x, \"y y\", z]\n"
+                    "search: {strategy: dsice, line_search: full, restarts: %d}\n";
+    char text[512];
+    snprintf(text, sizeof text, y, 0);
+    CHECK_EQ(ict_config_parse("s.yaml", text, strlen(text), &r, &e), 0);
+    CHECK_EQ(ict_store_open(&st, path, r, ch, sizeof ch, &e), 0);
+    ict_store_close(st);
+    ict_config_free(r);
+    snprintf(text, sizeof text, y, 3);  /* not what the file ran */
+    CHECK_EQ(ict_config_parse("s.yaml", text, strlen(text), &r, &e), 0);
+    expect_refused(path, r, "search (strategy and options) changed");
+    ict_config_free(r);
+    /* an option this ictune does not know, or another strategy: refused */
+    c = cfg("");
+    set_attr(path, "strategy_options", "dsice line_search=full bogus=1");
+    expect_refused(path, c, "search (strategy and options) changed");
+    set_attr(path, "strategy_options", "dsice-seq alpha=0.1");
+    expect_refused(path, c, "search (strategy and options) changed");
+    set_attr(path, "strategy_options", "dsic");
+    expect_refused(path, c, "search (strategy and options) changed");
+    ict_config_free(c);
+}
+
 int main(void)
 {
     CHECK(mkdtemp(dir) != NULL);
@@ -160,6 +220,9 @@ int main(void)
         expect_refused(path, cc, changed[i][1]);
         ict_config_free(cc);
     }
+
+    snprintf(p2, sizeof p2, "%s/older.h5", dir);
+    older_options(p2);
 
     /* not HDF5 */
     snprintf(p2, sizeof p2, "%s/text.h5", dir);

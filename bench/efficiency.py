@@ -8,8 +8,9 @@ usage: /usr/bin/python3 bench/efficiency.py [--ictune PATH] [--seeds 20]
 For each complete space of the benchmark hub (converted by bench/run.sh into
 bench/work/NAME.csv and NAME.yaml), every method gets `budget` evaluations:
 ictune's dsice (line_search ippe and full; from the centre, from 20
-seeded random starts, and from the centre with restarts while the budget
-lasts, 20 restart seeds), dsice-seq, random (20 seeds), and Optuna's samplers
+seeded random starts, from the centre with restarts while the budget
+lasts, and from the best of the centre and 10 random points with restarts;
+20 seeds each), dsice-seq, random (20 seeds), and Optuna's samplers
 (20 seeds; --tpe-seeds/--tpe-budget for TPE, whose cost grows with the
 trials): TPE as issue 8 asks (independent, infeasible configurations told
 as failed trials), TPE multivariate with infeasible configurations told as
@@ -272,7 +273,8 @@ def main():
         for name, sets in [("ictune dsice (ippe), random starts", ["strategy=dsice", "start=random"]),
                            ("ictune dsice (full), random starts", ["strategy=dsice", "line_search=full", "start=random"]),
                            ("ictune dsice (ippe), centre + restarts", ["strategy=dsice", "restarts=100000"]),
-                           ("ictune dsice (full), centre + restarts", ["strategy=dsice", "line_search=full", "restarts=100000"])]:
+                           ("ictune dsice (full), centre + restarts", ["strategy=dsice", "line_search=full", "restarts=100000"]),
+                           ("ictune dsice (ippe), 10 start samples + restarts", ["strategy=dsice", "start_samples=10", "restarts=100000"])]:
             curves = [ictune_curve(space, sets + ["seed=%d" % s], budget)[0] for s in range(1, seeds + 1)]
             out.append(row_multi(name + ", %d seeds" % seeds, curves, opt))
         curves = [ictune_curve(space, ["strategy=random", "seed=%d" % s], budget)[0] for s in range(1, seeds + 1)]
@@ -289,7 +291,7 @@ def main():
                     label += ", budget %d" % nb
                 out.append(row_multi(label, curves, opt))
         out.append("\n(%.0f s for this space)" % (time.time() - t0))
-        print("\n".join(out[-(15 if use_optuna else 12):]), file=sys.stderr)
+        print("\n".join(out[-(16 if use_optuna else 13):]), file=sys.stderr)
     print("\n".join(out))
 
 

@@ -3,7 +3,9 @@
  * the four lines through the basin's floor, dsice without restarts stops
  * at the basin, with restarts finds the well's bottom; no point is measured
  * twice, a seed gives one trajectory, the budget is honoured, and a search
- * with more restarts than points ends once every point is measured. */
+ * with more restarts than points ends once every point is measured.
+ * start_samples: the first stage is the centre and N random points, and the
+ * search goes on from the best of them. */
 #include "ictune/search.h"
 #include "test.h"
 
@@ -61,8 +63,65 @@ static void run(const char *search, out_t *o)
     ict_config_free(c);
 }
 
+/* start_samples N: stage 1 = centre + N distinct points at level 0; the
+ * base of stage 2 is the best of stage 1 (here not the centre: the
+ * objective is -f). */
+static void start_samples(int n)
+{
+    char text[1024];
+    snprintf(text, sizeof text, "name: r\ncommand: x\nobjective: {metric: pi}\n"
+             "parameters:\n  x: {from: 0, to: 14, step: 1}\n"
+             "  y: {from: 0, to: 14, step: 1}\n"
+             "search: {strategy: dsice, start_samples: %d, seed: 5}\n", n);
+    ict_config_t *c;
+    ict_error_t e;
+    CHECK_EQ(ict_config_parse("r.yaml", text, strlen(text), &c, &e), 0);
+    ict_search_t *s;
+    CHECK_EQ(ict_search_new(&s, c, NULL, &e), 0);
+    CHECK_EQ(ict_search_next(s, &e), 0);
+    size_t m = ict_search_stage_size(s);
+    CHECK_EQ(m, (size_t)n + 1);
+    CHECK_EQ(ict_search_stage_level(s), 0);
+    int32_t idx[2];
+    uint64_t best = 0;
+    double besty = INFINITY;
+    for (size_t i = 0; i < m; i++) {
+        uint64_t p = ict_search_stage_point(s, i);
+        for (size_t j = 0; j < i; j++)
+            CHECK(ict_search_stage_point(s, j) != p);   /* distinct */
+        ict_space_unflat(c->space, p, idx);
+        if (i == 0)
+            CHECK(idx[0] == 7 && idx[1] == 7);          /* the centre first */
+        double y = -f(idx);             /* the centre is the worst */
+        if (y < besty) {
+            besty = y;
+            best = p;
+        }
+        CHECK_EQ(ict_search_report(s, p, ICT_STATUS_OK, y, &e), 0);
+    }
+    if (n)
+        CHECK(best != ict_search_stage_point(s, 0));
+    uint64_t base;
+    double by;
+    if (m == N * N) {                   /* all measured: nothing is left */
+        CHECK_EQ(ict_search_next(s, &e), 1);
+        CHECK_EQ(ict_search_best(s, &base, &by), 0);
+        CHECK_EQ(base, best);
+    } else {
+        CHECK_EQ(ict_search_next(s, &e), 0);
+        CHECK_EQ(ict_search_base(s, &base, &by), 0);
+        CHECK_EQ(base, best);
+        CHECK(by == besty);
+    }
+    ict_search_free(s);
+    ict_config_free(c);
+}
+
 int main(void)
 {
+    start_samples(0);
+    start_samples(12);
+    start_samples(N * N - 1);          /* every other point of the space */
     static out_t a, b, c;
     run("{strategy: dsice, line_search: full}", &a);
     CHECK_EQ(a.best[0], 7);                 /* the basin's floor */

@@ -155,6 +155,7 @@ int main(void)
     contract("dsice, restarts: 4");
     contract("dsice, line_search: full, restarts: 2, seed: 9");
     contract("dsice, start: random, seed: 3");
+    contract("dsice, start_samples: 6, restarts: 2, seed: 4");
     CHECK(count >= 4);
     CHECK(ict_strategy_find("nope") == NULL);
     TEST_DONE();

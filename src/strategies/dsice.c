@@ -11,7 +11,9 @@
  * the search ends when the top level brings no improvement, or, with
  * restarts N (dsice-algorithm.md 4 #14, ours), starts again up to N times
  * from a seeded random point not yet measured, keeping every measured point:
- * a way out of the local minimum where the level-wise search stops. */
+ * a way out of the local minimum where the level-wise search stops. With
+ * start_samples N (ours), the first stage also holds N seeded random
+ * points and the search starts from the best of the stage. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -39,6 +41,9 @@ typedef struct dsice {
     size_t *buf;
     long long restarts_left;
     ict__rng_t rng;             /* restart points */
+    uint64_t *samples;          /* start_samples: random points of stage 1 */
+    size_t nsamples;
+    int sampling;               /* the first stage is out */
 } dsice_t;
 
 extern const ict_strategy_t ict_strategy_dsice;
@@ -48,12 +53,61 @@ static const ict_option_info_t options[] = {
                             "suggestions per line per stage) or full (whole "
                             "lines in one stage)"},
     {"per_line", "1", "IPPE suggestions taken from each line per stage"},
+    {"start_samples", "0", "the first stage also measures this many seeded "
+                           "random points; the search starts from the best"},
     {"restarts", "0", "when the search ends, start again from a random "
                       "unmeasured point (seeded by seed) up to this many "
                       "times, while the budget lasts"},
     ICT__DSICE_OPTIONS,
     {NULL, NULL, NULL},
 };
+
+/* n distinct seeded random points, known feasible, other than the base
+ * (fewer when the space has fewer). */
+static int draw_samples(dsice_t *d, size_t n)
+{
+    const ict_strategy_ctx_t *c = d->ctx;
+    uint64_t size = ict_space_size(c->space);
+    ict__rng_t r;
+    ict_db_t *taken;
+    ict__rng_seed(&r, d->o.seed ^ 0x53616d706c657321ull);
+    if (n > size - 1)
+        n = size - 1;
+    d->samples = malloc((n ? n : 1) * sizeof *d->samples);
+    if (!d->samples || ict_db_new(&taken))
+        return -ENOMEM;
+    ict_db_put(taken, d->base_flat, 0, 0, 0);
+    for (unsigned long tries = 0; d->nsamples < n && tries < 100000 + 10 * n;
+         tries++) {
+        uint64_t f = ict__rng_below(&r, size);
+        if (ict_db_get(taken, f) ||
+            (c->known_feasible && !c->known_feasible(c->feasible_ud, f)))
+            continue;
+        ict_db_put(taken, f, 0, 0, 0);
+        d->samples[d->nsamples++] = f;
+    }
+    ict_db_free(taken);
+    d->sampling = 1;
+    return 0;
+}
+
+/* After the first stage: the base is its best point (ties: the start
+ * point, then the samples in their order). */
+static void pick_start(dsice_t *d)
+{
+    const ict_db_t *db = d->ctx->db;
+    const ict_db_entry_t *e = ict_db_get(db, d->base_flat);
+    d->base_y = e && e->valid ? e->y : INFINITY;
+    for (size_t i = 0; i < d->nsamples; i++) {
+        e = ict_db_get(db, d->samples[i]);
+        if (e && e->valid && e->y < d->base_y) {
+            d->base_y = e->y;
+            d->base_flat = d->samples[i];
+        }
+    }
+    ict_space_unflat(d->ctx->space, d->base_flat, d->base);
+    d->sampling = 0;
+}
 
 static int init(void *priv, const ict_strategy_ctx_t *ctx, ict_error_t *err)
 {
@@ -77,6 +131,10 @@ static int init(void *priv, const ict_strategy_ctx_t *ctx, ict_error_t *err)
                              (long long)1 << 40, &d->restarts_left, err)))
         return rc;
     ict__rng_seed(&d->rng, d->o.seed ^ 0x5265737461727473ull);
+    long long ns;
+    if ((rc = ict_option_int(ctx, &ict_strategy_dsice, "start_samples", 0,
+                             1000000, &ns, err)))
+        return rc;
     d->base = calloc(d->D ? d->D : 1, sizeof *d->base);
     if (!d->base || (rc = ict_db_new(&d->searched)))
         return -ENOMEM;
@@ -87,7 +145,7 @@ static int init(void *priv, const ict_strategy_ctx_t *ctx, ict_error_t *err)
     d->base_flat = ict_space_flat(ctx->space, d->base);
     d->base_y = INFINITY;
     d->k = 1;
-    return 0;
+    return ns ? draw_samples(d, (size_t)ns) : 0;
 }
 
 static void free_lines(dsice_t *d)
@@ -106,6 +164,7 @@ static void fini(void *priv)
     free_lines(d);
     free(d->base);
     free(d->buf);
+    free(d->samples);
     ict_db_free(d->searched);
 }
 
@@ -273,12 +332,17 @@ static int next(void *priv, ict_stage_t *st, ict_error_t *err)
     const ict_db_t *db = d->ctx->db;
     if (d->phase == 0) {
         const ict_db_entry_t *e = ict_db_get(db, d->base_flat);
+        int rc = 0;
         d->phase = 1;
-        if (!e) {
-            st->level = 0;
-            return ict_stage_push(st, d->base_flat);
-        }
-        d->base_y = e->valid ? e->y : INFINITY;
+        st->level = 0;
+        if (!e)
+            rc = ict_stage_push(st, d->base_flat);
+        for (size_t i = 0; i < d->nsamples && !rc; i++)
+            if (!ict_db_get(db, d->samples[i]))
+                rc = ict_stage_push(st, d->samples[i]);
+        if (rc || st->n)
+            return rc;
+        pick_start(d);
     }
     if (d->phase == 2)
         return 1;
@@ -321,7 +385,9 @@ static int observe(void *priv, const ict_stage_t *st, ict_error_t *err)
     (void)err;
     if (d->phase == 1 && !d->round) {
         const ict_db_entry_t *e = ict_db_get(d->ctx->db, d->base_flat);
-        if (e)
+        if (d->sampling)
+            pick_start(d);
+        else if (e)
             d->base_y = e->valid ? e->y : INFINITY;
         return 0;
     }

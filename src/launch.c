@@ -728,3 +728,17 @@ ict_status_t ict_classify(const ict_config_t *c, const ict_raw_result_t *r,
         snprintf(reason, size, "output truncated at limits.max_output");
     return ICT_STATUS_OK;
 }
+
+int ict_launch_job_stopped(int sig, volatile sig_atomic_t *flag,
+                           double seconds)
+{
+    if (!flag)
+        return 0;
+    if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGKILL ||
+        sig == SIGUSR1) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        for (double t = 0; !*flag && t < seconds; t += 0.01)
+            nanosleep(&ts, NULL);
+    }
+    return *flag != 0;
+}

@@ -254,7 +254,8 @@ static int handle(master_t *m, int w, ict_raw_result_t *r, ict_error_t *err)
     ict_status_t st = ict_classify(c, r, m->values, reason, sizeof reason);
     /* stopped by us or by a signal to the job, and it did not finish: it
      * runs again on resume (one that finished in time keeps its result) */
-    if (r->signal && (r->killed || m->stopping))
+    if (r->signal && (r->killed || m->stopping ||
+                      ict_launch_job_stopped(r->signal, m->o->signals, 0.5)))
         st = ICT_STATUS_INTERRUPTED;
     if (r->out_errno)
         snprintf(reason + strlen(reason), sizeof reason - strlen(reason),

@@ -76,7 +76,7 @@ static int run_task(ict__task_msg_t *m, ict_error_t *err)
         snprintf(r.gpu, sizeof r.gpu, "%s", me->gpu);
         snprintf(r.cpuset, sizeof r.cpuset, "%s", me->cpuset);
     }
-    if (signalled && !was && r.signal)
+    if (r.signal && !was && ict_launch_job_stopped(r.signal, &signalled, 0.5))
         r.killed = 1;                   /* a signal cut it short */
     return ict__send_result(&r, err);
 }

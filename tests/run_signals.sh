@@ -2,7 +2,8 @@
 # run_signals.sh ICTUNE - stopping and resuming: SIGTERM to mpiexec
 # mid-run (no program is left running, the master records "stopped
 # (resumable)" with code 3), SIGUSR1 through mpiexec (exit code 3), SIGTERM
-# in local mode (exit code 3, a second signal stops at once), resume to the
+# in local mode (exit code 3, a second signal stops at once), a job stop
+# that kills the programs before ictune (INTERRUPTED, not FAILED), resume to the
 # uninterrupted run's result without running a finished evaluation twice,
 # the prepare step (once, skipped on resume), and results never overwritten.
 ICTUNE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -74,6 +75,22 @@ ok "local SIGTERM twice: exit code 3 without waiting the 100 s grace" '[ $rc = 3
 ok "local: the running evaluations were stopped and recorded INTERRUPTED" 'grep -q "interrupted; it runs again on resume" t3.txt'
 ok "local: no program left running" 'gone "programs/func.sh" 5'
 
+# a job stop signals every process (scancel, Ctrl-C): the programs die of
+# SIGTERM an instant before ictune gets its own; they were cut short, not
+# failed, and run again on resume
+ICT_SLEEP=2 "$ICTUNE" run sig.yaml --resume --jobs 2 --grace 5 --progress 1000 > t5.txt 2>&1 &
+pid=$!
+before=$(grep -c "^start" launch.log)
+for i in $(seq 100); do
+    [ "$(grep -c "^start" launch.log)" -ge $((before + 2)) ] && break
+    sleep 0.1
+done
+pkill -TERM -f "programs/func.sh"; sleep 0.05; kill -TERM $pid
+wait $pid; rc=$?
+ok "job stop (programs first): exit code 3" '[ $rc = 3 ] || { cat t5.txt; false; }'
+ok "job stop (programs first): recorded INTERRUPTED, not FAILED" \
+   'grep -q "interrupted; it runs again on resume" t5.txt && ! "$ICTUNE" report sig.h5 --csv - --top 0 | grep -q ",FAILED,"'
+
 # resume to the end
 unset ICT_SLEEP
 $MPIEXEC -n 3 "$ICTUNE" run sig.yaml --resume --quiet > t4.txt 2>&1; rc=$?
@@ -89,7 +106,7 @@ awk '$1 == "end" { print $3, $4, $5 }' launch.log | sort | uniq -c | awk '$1 > 1
 ok "no finished evaluation was run twice (launch log)" '[ ! -s twice.txt ] || { cat twice.txt; false; }'
 ok "every launch is accounted for: launches = rows in the file" \
    '[ "$(grep -c "^start" launch.log)" = "$(awk -F, "NR>1" all.csv | wc -l)" ]'
-ok "the file has 4 job segments" '[ "$("$ICTUNE" report sig.h5 | sed -n "s/.*rows, \([0-9]*\) job segments.*/\1/p")" = 4 ]'
+ok "the file has 5 job segments" '[ "$("$ICTUNE" report sig.h5 | sed -n "s/.*rows, \([0-9]*\) job segments.*/\1/p")" = 5 ]'
 
 # a failing prepare step: nothing is evaluated, exit 1
 cat > badprep.yaml <<YAML

@@ -12,6 +12,7 @@
 #ifndef ICTUNE_LAUNCH_H
 #define ICTUNE_LAUNCH_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -86,6 +87,15 @@ void ict_launch_free(ict_launch_t *l);
  * values[] gets the objective then each of c->metrics (NaN when absent). */
 ict_status_t ict_classify(const ict_config_t *c, const ict_raw_result_t *r,
                           double *values, char *reason, size_t size);
+
+/* A batch system stopping a job (scancel, a wall-time limit, Ctrl-C)
+ * signals every process of it, so the program may die of that signal an
+ * instant before ictune receives its own. For a program killed by sig:
+ * if sig is one such a stop sends (SIGTERM, SIGINT, SIGHUP, SIGKILL,
+ * SIGUSR1), wait up to `seconds` for *flag to become nonzero. Returns
+ * *flag != 0: the job is stopping and the run was cut short, not failed. */
+int ict_launch_job_stopped(int sig, volatile sig_atomic_t *flag,
+                           double seconds);
 
 /* A file descriptor that becomes readable when a child exits (SIGCHLD
  * self-pipe), for poll(); drain it with ict_launch_wakeup_drain(). */

@@ -134,7 +134,7 @@ def seconds(p):
 
 
 def report(label, rows, wall):
-    best, at, marks, prev = None, 0, [], None
+    best, at, marks = None, 0, []
     for i, (p, d, r) in enumerate(rows, 1):
         if r < LIMIT and (best is None or d < best[1]):
             best, at = (p, d, r), i
@@ -142,7 +142,7 @@ def report(label, rows, wall):
             marks.append("%d: %.6f" % (i, best[1]) if best else "%d: -" % i)
     distinct = len({p for p, _, _ in rows})
     broken = sum(1 for _, _, r in rows if not r < LIMIT)
-    cost = sum(seconds(p) for p, _, _ in {(p, 0, 0) for p, _, _ in rows})
+    cost = sum(seconds(p) for p in {p for p, _, _ in rows})
     txt = "none" if best is None else "**%.6f** (rmse %.3f) at lr=%.3g w2=%g w3=%g w4=%g" % (
         best[1], best[2], *best[0])
     print("| %s | %d (%d distinct) | %s | %d | %s | %d | %.0f s | %.0f s | %.0f s |" % (
@@ -162,7 +162,6 @@ def main():
           "| fine-tuning time | over 2 workers | wall time of this run |")
     print("|---|---|---|---|---|---|---|---|---|")
     budget = BUDGET
-    out = []
     if "dsice" in METHODS:
         rows, wall = ictune("dsice", BUDGET)
         budget = budget or len(rows)
@@ -175,7 +174,6 @@ def main():
         elif m in ("tpe", "optuna-random"):
             rows, wall = optuna_run("tpe" if m == "tpe" else "random", budget)
             report("Optuna %s, seed 1" % ("TPE" if m == "tpe" else "random"), rows, wall)
-    return out
 
 
 if __name__ == "__main__":

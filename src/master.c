@@ -253,9 +253,12 @@ static int handle(master_t *m, int w, ict_raw_result_t *r, ict_error_t *err)
     char reason[256];
     ict_status_t st = ict_classify(c, r, m->values, reason, sizeof reason);
     /* stopped by us or by a signal to the job, and it did not finish: it
-     * runs again on resume (one that finished in time keeps its result) */
+     * runs again on resume (one that finished in time keeps its result).
+     * An MPI worker already waited for the job's signal (r->killed); a local
+     * program is the master's own child, so the master waits here. */
     if (r->signal && (r->killed || m->stopping ||
-                      ict_launch_job_stopped(r->signal, m->o->signals, 0.5)))
+                      ict_launch_job_stopped(r->signal, m->o->signals,
+                                             m->o->mpi ? 0 : 0.5)))
         st = ICT_STATUS_INTERRUPTED;
     if (r->out_errno)
         snprintf(reason + strlen(reason), sizeof reason - strlen(reason),

@@ -76,6 +76,14 @@ static hid_t str_type(size_t n)
     return t;
 }
 
+/* A fixed-length string member of n bytes in the compound type t. */
+static void insert_str(hid_t t, const char *name, size_t off, size_t n)
+{
+    hid_t st = str_type(n);
+    H5Tinsert(t, name, off, st);
+    H5Tclose(st);
+}
+
 static hid_t make_status_type(void)
 {
     hid_t t = H5Tenum_create(H5T_NATIVE_INT8);
@@ -159,13 +167,10 @@ static int layout_build(layout_t *L, const ict_config_t *c, hid_t status_type)
     H5Tinsert(t, "stage", L->stage, H5T_NATIVE_INT64);
     H5Tinsert(t, "level", L->level, H5T_NATIVE_INT32);
     for (size_t a = 0; a < D; a++) {
-        if (L->param_len[a]) {
-            hid_t st = str_type(L->param_len[a]);
-            H5Tinsert(t, ict_space_name(s, a), L->param[a], st);
-            H5Tclose(st);
-        } else {
+        if (L->param_len[a])
+            insert_str(t, ict_space_name(s, a), L->param[a], L->param_len[a]);
+        else
             H5Tinsert(t, ict_space_name(s, a), L->param[a], H5T_NATIVE_DOUBLE);
-        }
     }
     hsize_t dims[1] = {D ? D : 1};
     hid_t arr = H5Tarray_create2(H5T_NATIVE_INT32, 1, dims);
@@ -179,22 +184,13 @@ static int layout_build(layout_t *L, const ict_config_t *c, hid_t status_type)
     H5Tinsert(t, "exit_code", L->exit_code, H5T_NATIVE_INT32);
     H5Tinsert(t, "signal", L->signal, H5T_NATIVE_INT32);
     H5Tinsert(t, "worker", L->worker, H5T_NATIVE_INT32);
-    struct { const char *n; size_t off, len; } strs[] = {
-        {"host", L->host, HOST_LEN}, {"gpu", L->gpu, GPU_LEN},
-        {"cpuset", L->cpuset, CPUSET_LEN}};
-    for (size_t i = 0; i < 3; i++) {
-        hid_t st = str_type(strs[i].len);
-        H5Tinsert(t, strs[i].n, strs[i].off, st);
-        H5Tclose(st);
-    }
+    insert_str(t, "host", L->host, HOST_LEN);
+    insert_str(t, "gpu", L->gpu, GPU_LEN);
+    insert_str(t, "cpuset", L->cpuset, CPUSET_LEN);
     H5Tinsert(t, "start", L->start, H5T_NATIVE_DOUBLE);
     H5Tinsert(t, "end", L->end, H5T_NATIVE_DOUBLE);
-    hid_t st = str_type(RUNDIR_LEN);
-    H5Tinsert(t, "run_dir", L->run_dir, st);
-    H5Tclose(st);
-    st = str_type(REASON_LEN);
-    H5Tinsert(t, "reason", L->reason, st);
-    H5Tclose(st);
+    insert_str(t, "run_dir", L->run_dir, RUNDIR_LEN);
+    insert_str(t, "reason", L->reason, REASON_LEN);
     L->mtype = t;
     return t < 0 ? -EIO : 0;
 }
@@ -203,9 +199,7 @@ static int layout_build(layout_t *L, const ict_config_t *c, hid_t status_type)
 
 static int attr_str(hid_t obj, const char *name, const char *value)
 {
-    hid_t t = H5Tcopy(H5T_C_S1);
-    H5Tset_size(t, strlen(value) + 1);
-    H5Tset_strpad(t, H5T_STR_NULLTERM);
+    hid_t t = str_type(strlen(value) + 1);
     hid_t sp = H5Screate(H5S_SCALAR);
     if (H5Aexists(obj, name) > 0)
         H5Adelete(obj, name);
@@ -428,9 +422,7 @@ static hid_t stage_type(void)
     hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(stage_mem_t));
     H5Tinsert(t, "stage", HOFFSET(stage_mem_t, stage), H5T_NATIVE_INT64);
     H5Tinsert(t, "level", HOFFSET(stage_mem_t, level), H5T_NATIVE_INT32);
-    hid_t s = str_type(512);
-    H5Tinsert(t, "base_point", HOFFSET(stage_mem_t, base), s);
-    H5Tclose(s);
+    insert_str(t, "base_point", HOFFSET(stage_mem_t, base), 512);
     H5Tinsert(t, "base_objective", HOFFSET(stage_mem_t, base_objective), H5T_NATIVE_DOUBLE);
     H5Tinsert(t, "points", HOFFSET(stage_mem_t, points), H5T_NATIVE_INT64);
     H5Tinsert(t, "best_so_far", HOFFSET(stage_mem_t, best), H5T_NATIVE_DOUBLE);
@@ -458,12 +450,8 @@ static hid_t job_type(void)
     H5Tinsert(t, "end", HOFFSET(job_mem_t, end), H5T_NATIVE_DOUBLE);
     H5Tinsert(t, "ranks", HOFFSET(job_mem_t, ranks), H5T_NATIVE_INT32);
     H5Tinsert(t, "workers", HOFFSET(job_mem_t, workers), H5T_NATIVE_INT32);
-    hid_t s = str_type(JOB_HOSTS_LEN);
-    H5Tinsert(t, "hosts", HOFFSET(job_mem_t, hosts), s);
-    H5Tclose(s);
-    s = str_type(64);
-    H5Tinsert(t, "exit_reason", HOFFSET(job_mem_t, exit_reason), s);
-    H5Tclose(s);
+    insert_str(t, "hosts", HOFFSET(job_mem_t, hosts), JOB_HOSTS_LEN);
+    insert_str(t, "exit_reason", HOFFSET(job_mem_t, exit_reason), 64);
     H5Tinsert(t, "exit_code", HOFFSET(job_mem_t, exit_code), H5T_NATIVE_INT32);
     return t;
 }
@@ -485,12 +473,8 @@ static hid_t prep_type(hid_t status_type)
     H5Tinsert(t, "exit_code", HOFFSET(prep_mem_t, exit_code), H5T_NATIVE_INT32);
     H5Tinsert(t, "start", HOFFSET(prep_mem_t, start), H5T_NATIVE_DOUBLE);
     H5Tinsert(t, "end", HOFFSET(prep_mem_t, end), H5T_NATIVE_DOUBLE);
-    hid_t s = str_type(RUNDIR_LEN);
-    H5Tinsert(t, "run_dir", HOFFSET(prep_mem_t, run_dir), s);
-    H5Tclose(s);
-    s = str_type(REASON_LEN);
-    H5Tinsert(t, "reason", HOFFSET(prep_mem_t, reason), s);
-    H5Tclose(s);
+    insert_str(t, "run_dir", HOFFSET(prep_mem_t, run_dir), RUNDIR_LEN);
+    insert_str(t, "reason", HOFFSET(prep_mem_t, reason), REASON_LEN);
     return t;
 }
 

@@ -41,6 +41,25 @@ ok "check --set" '[ $rc = 0 ] && grep -q "^strategy: random (seed=4, batch=32)" 
 "$ictune" check ../configs/dbpn.yaml --set per_lin=3 > "$tmp/o" 2>&1; rc=$?
 ok "check --set unknown option: exit 2" '[ $rc = 2 ] && grep -q "no option .per_lin." "$tmp/o"'
 
+# option values and operands: one message each, naming the option and what
+# was expected; exit 2
+usage() { # expected-text command...
+    want=$1; shift
+    "$ictune" "$@" > "$tmp/o" 2>&1; rc=$?
+    ok "$* -> exit 2, '$want'" '[ $rc = 2 ] && [ "$(grep -c "^ictune: " "$tmp/o")" = 1 ] && grep -q -- "$want" "$tmp/o"'
+}
+usage "--jobs abc: expected a whole number from 1 to 4096" run ../configs/demo.yaml --jobs abc
+usage "--jobs 2.5: expected a whole number from 1 to 4096" run ../configs/demo.yaml --jobs 2.5
+usage "--grace -1: expected a number >= 0" run ../configs/demo.yaml --grace -1
+usage "run: one CONFIG expected, found also 'b.yaml'" run ../configs/demo.yaml b.yaml
+usage "run: unknown option or missing value '--jobs'" run ../configs/demo.yaml --jobs
+usage "--shuffle x: expected a whole number" simulate ../configs/demo.yaml --shuffle x
+usage "--workers 0: expected a whole number" simulate ../configs/demo.yaml --workers 0
+usage "--workers 3x: expected a whole number from 1 to 4096" topo --workers 3x
+usage "topo: unknown option or missing value 'extra'" topo extra
+usage "report: one FILE expected, found also 'b.h5'" report a.h5 b.h5
+usage "check: unknown option or missing value '--bogus'" check ../configs/demo.yaml --bogus
+
 # simulate: the same trace for 1 and 64 workers and any delivery order.
 D=data/benchmark_hub
 for s in gemm_RTX_3090 pnpoly_RTX_3090 convolution_milo_A100; do

@@ -22,6 +22,16 @@ int ict_cmd_topo(int argc, char **argv);
 
 /* Print "ictune: msg" once to stderr. */
 void ict_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An argument that no option of cmd took: an unknown option (or one
+ * missing its value), or the command's one operand, stored in *operand
+ * (operand NULL: the command takes none). Returns an exit code, 0 when
+ * the argument was taken as the operand. */
+int ict_cli_operand(const char *cmd, const char *what, const char *arg,
+                    const char **operand, const char *help);
+/* The value v of option opt as a number in [lo, hi] (whole: an integer);
+ * one message and ICT_EXIT_USAGE when it is not. */
+int ict_cli_number(const char *opt, const char *v, double lo, double hi,
+                   int whole, double *out);
 /* "13,310" */
 const char *ict_cli_thousands(unsigned long long v, char *buf, size_t size);
 /* Apply one --set KEY=VALUE; returns an exit code (0 on success). */

@@ -28,6 +28,7 @@ static void print_values(const ict_space_t *s, size_t a)
 int ict_cmd_check(int argc, char **argv)
 {
     const char *path = NULL;
+    int uerr;
     const char *sets[64];
     int nsets = 0;
     for (int i = 1; i < argc; i++) {
@@ -36,16 +37,9 @@ int ict_cmd_check(int argc, char **argv)
             return ICT_EXIT_OK;
         } else if (!strcmp(argv[i], "--set") && i + 1 < argc && nsets < 64) {
             sets[nsets++] = argv[++i];
-        } else if (argv[i][0] == '-') {
-            ict_cli_error("check: unknown option '%s'", argv[i]);
-            fputs(help, stderr);
-            return ICT_EXIT_USAGE;
-        } else if (!path) {
-            path = argv[i];
-        } else {
-            ict_cli_error("check: one CONFIG expected, found also '%s'",
-                          argv[i]);
-            return ICT_EXIT_USAGE;
+        } else if ((uerr = ict_cli_operand("check", "CONFIG", argv[i], &path,
+                                         help))) {
+            return uerr;
         }
     }
     if (!path) {

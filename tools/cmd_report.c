@@ -177,6 +177,7 @@ static int plot(const rep_t *r, const char *dir)
 int ict_cmd_report(int argc, char **argv)
 {
     const char *path = NULL, *csv = NULL, *plotdir = NULL;
+    int uerr;
     long top = 5;
     int status_only = 0;
     for (int i = 1; i < argc; i++) {
@@ -198,15 +199,9 @@ int ict_cmd_report(int argc, char **argv)
             plotdir = argv[++i];
         } else if (!strcmp(a, "--status")) {
             status_only = 1;
-        } else if (a[0] == '-') {
-            ict_cli_error("report: unknown option or missing value '%s'", a);
-            fputs(help, stderr);
-            return ICT_EXIT_USAGE;
-        } else if (!path) {
-            path = a;
-        } else {
-            ict_cli_error("report: one FILE expected, found also '%s'", a);
-            return ICT_EXIT_USAGE;
+        } else if ((uerr = ict_cli_operand("report", "FILE", a, &path,
+                                           help))) {
+            return uerr;
         }
     }
     if (!path) {

@@ -63,18 +63,6 @@ static int in_mpi_job(void)
            getenv("PMI_RANK") || getenv("PMI_SIZE");
 }
 
-static int parse_num(const char *opt, const char *v, double lo, double *out)
-{
-    char *end;
-    double x = strtod(v, &end);
-    if (end == v || *end || !isfinite(x) || x < lo) {
-        ict_cli_error("%s %s: expected a number >= %g", opt, v, lo);
-        return ICT_EXIT_USAGE;
-    }
-    *out = x;
-    return 0;
-}
-
 int ict_cmd_run(int argc, char **argv)
 {
     const char *path = NULL;
@@ -87,6 +75,7 @@ int ict_cmd_run(int argc, char **argv)
     o.kill_grace = 5;
     o.max_output = 1ull << 30;
     double v;
+    int uerr;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int more = i + 1 < argc;
@@ -98,39 +87,31 @@ int ict_cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             quiet = 1;
         } else if (!strcmp(a, "--jobs") && more) {
-            if (parse_num(a, argv[++i], 1, &v) || v != floor(v) || v > 4096) {
-                ict_cli_error("--jobs %s: expected a whole number from 1 to 4096", argv[i]);
+            if (ict_cli_number(a, argv[++i], 1, 4096, 1, &v))
                 return ICT_EXIT_USAGE;
-            }
             o.jobs = (int)v;
             jobs_given = 1;
         } else if (!strcmp(a, "--grace") && more) {
-            if (parse_num(a, argv[++i], 0, &o.grace))
+            if (ict_cli_number(a, argv[++i], 0, INFINITY, 0, &o.grace))
                 return ICT_EXIT_USAGE;
         } else if (!strcmp(a, "--progress") && more) {
-            if (parse_num(a, argv[++i], 0.1, &o.progress))
+            if (ict_cli_number(a, argv[++i], 0.1, INFINITY, 0, &o.progress))
                 return ICT_EXIT_USAGE;
         } else if (!strcmp(a, "--stop-after") && more) {
-            if (parse_num(a, argv[++i], 0, &o.stop_after))
+            if (ict_cli_number(a, argv[++i], 0, INFINITY, 0, &o.stop_after))
                 return ICT_EXIT_USAGE;
         } else if (!strcmp(a, "--kill-grace") && more) {
-            if (parse_num(a, argv[++i], 0.1, &o.kill_grace))
+            if (ict_cli_number(a, argv[++i], 0.1, INFINITY, 0, &o.kill_grace))
                 return ICT_EXIT_USAGE;
         } else if (!strcmp(a, "--max-output") && more) {
-            if (parse_num(a, argv[++i], 0, &v))
+            if (ict_cli_number(a, argv[++i], 0, INFINITY, 1, &v))
                 return ICT_EXIT_USAGE;
             o.max_output = (uint64_t)v;
         } else if (!strcmp(a, "--set") && more && nsets < 64) {
             sets[nsets++] = argv[++i];
-        } else if (a[0] == '-') {
-            ict_cli_error("run: unknown option or missing value '%s'", a);
-            fputs(help, stderr);
-            return ICT_EXIT_USAGE;
-        } else if (!path) {
-            path = a;
-        } else {
-            ict_cli_error("run: one CONFIG expected, found also '%s'", a);
-            return ICT_EXIT_USAGE;
+        } else if ((uerr = ict_cli_operand("run", "CONFIG", a, &path,
+                                           help))) {
+            return uerr;
         }
     }
     if (!path) {

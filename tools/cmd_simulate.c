@@ -78,6 +78,7 @@ static void json_point(FILE *f, const ict_space_t *s, uint64_t flat, int32_t *id
 int ict_cmd_simulate(int argc, char **argv)
 {
     const char *path = NULL, *table = NULL, *tracef = NULL;
+    int uerr;
     ict_sim_opts_t o = {0};
     int quiet = 0;
     const char *sets[64];
@@ -103,31 +104,25 @@ int ict_cmd_simulate(int argc, char **argv)
                 return ICT_EXIT_USAGE;
             }
         } else if (!strcmp(a, "--workers") && more) {
-            char *end;
-            o.workers = strtol(argv[++i], &end, 10);
-            if (*end || o.workers < 1 || o.workers > 100000000) {
-                ict_cli_error("--workers %s: expected a whole number >= 1",
-                              argv[i]);
+            double v;
+            if (ict_cli_number(a, argv[++i], 1, 1e8, 1, &v))
                 return ICT_EXIT_USAGE;
-            }
+            o.workers = (long)v;
         } else if (!strcmp(a, "--trace") && more) {
             tracef = argv[++i];
         } else if (!strcmp(a, "--shuffle") && more) {
+            double v;
+            if (ict_cli_number(a, argv[++i], 0, 1e15, 1, &v))
+                return ICT_EXIT_USAGE;
             o.shuffle = 1;
-            o.shuffle_seed = strtoull(argv[++i], NULL, 10);
+            o.shuffle_seed = (unsigned long long)v;
         } else if (!strcmp(a, "--set") && more && nsets < 64) {
             sets[nsets++] = argv[++i];
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             quiet = 1;
-        } else if (a[0] == '-') {
-            ict_cli_error("simulate: unknown option or missing value '%s'", a);
-            fputs(help, stderr);
-            return ICT_EXIT_USAGE;
-        } else if (!path) {
-            path = a;
-        } else {
-            ict_cli_error("simulate: one CONFIG expected, found also '%s'", a);
-            return ICT_EXIT_USAGE;
+        } else if ((uerr = ict_cli_operand("simulate", "CONFIG", a, &path,
+                                           help))) {
+            return uerr;
         }
     }
     if (!path || !table) {

@@ -29,25 +29,21 @@ int ict_cmd_topo(int argc, char **argv)
         } else if (!strcmp(a, "--xml") && more) {
             xml = argv[++i];
         } else if (!strcmp(a, "--workers") && more) {
-            workers = atoi(argv[++i]);
-            if (workers < 1 || workers > 4096) {
-                ict_cli_error("--workers %s: expected 1 to 4096", argv[i]);
+            double v;
+            if (ict_cli_number(a, argv[++i], 1, 4096, 1, &v))
                 return ICT_EXIT_USAGE;
-            }
+            workers = (int)v;
         } else if (!strcmp(a, "--share") && more) {
-            share = atoi(argv[++i]);
-            if (share < 1) {
-                ict_cli_error("--share %s: expected 1 or more", argv[i]);
+            double v;
+            if (ict_cli_number(a, argv[++i], 1, 4096, 1, &v))
                 return ICT_EXIT_USAGE;
-            }
+            share = (int)v;
         } else if (!strcmp(a, "--cpu-only")) {
             cpu_only = 1;
         } else if (!strcmp(a, "--json")) {
             json = 1;
         } else {
-            ict_cli_error("topo: unknown option or missing value '%s'", a);
-            fputs(help, stderr);
-            return ICT_EXIT_USAGE;
+            return ict_cli_operand("topo", NULL, a, NULL, help);
         }
     }
     ict_topo_t *t;

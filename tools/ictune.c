@@ -1,5 +1,7 @@
 /* ictune.c - main(): dispatch to the subcommands, help and version. */
+#include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,6 +33,41 @@ void ict_cli_error(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+int ict_cli_operand(const char *cmd, const char *what, const char *arg,
+                    const char **operand, const char *help)
+{
+    if (arg[0] == '-' || !operand) {
+        ict_cli_error("%s: unknown option or missing value '%s'", cmd, arg);
+        fputs(help, stderr);
+        return ICT_EXIT_USAGE;
+    }
+    if (*operand) {
+        ict_cli_error("%s: one %s expected, found also '%s'", cmd, what, arg);
+        return ICT_EXIT_USAGE;
+    }
+    *operand = arg;
+    return 0;
+}
+
+int ict_cli_number(const char *opt, const char *v, double lo, double hi,
+                   int whole, double *out)
+{
+    char *end;
+    double x = strtod(v, &end);
+    if (end == v || *end || !isfinite(x) || x < lo || x > hi ||
+        (whole && x != floor(x))) {
+        if (isfinite(hi))
+            ict_cli_error("%s %s: expected a %s from %g to %g", opt, v,
+                          whole ? "whole number" : "number", lo, hi);
+        else
+            ict_cli_error("%s %s: expected a %s >= %g", opt, v,
+                          whole ? "whole number" : "number", lo);
+        return ICT_EXIT_USAGE;
+    }
+    *out = x;
+    return 0;
 }
 
 const char *ict_cli_thousands(unsigned long long v, char *buf, size_t size)

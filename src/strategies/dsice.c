@@ -76,17 +76,17 @@ static int draw_samples(dsice_t *d, size_t n)
     d->samples = malloc((n ? n : 1) * sizeof *d->samples);
     if (!d->samples || ict_db_new(&taken))
         return -ENOMEM;
-    ict_db_put(taken, d->base_flat, 0, 0, 0);
-    for (unsigned long tries = 0; d->nsamples < n && tries < 100000 + 10 * n;
-         tries++) {
-        uint64_t f = ict__rng_below(&r, size);
-        if (ict_db_get(taken, f) ||
-            (c->known_feasible && !c->known_feasible(c->feasible_ud, f)))
-            continue;
-        ict_db_put(taken, f, 0, 0, 0);
+    int rc = ict_db_put(taken, d->base_flat, 0, 0, 0);
+    uint64_t f;
+    while (!rc && d->nsamples < n &&
+           !ict__random_point(c->space, &r, c->known_feasible, c->feasible_ud,
+                              taken, &f)) {
+        rc = ict_db_put(taken, f, 0, 0, 0);
         d->samples[d->nsamples++] = f;
     }
     ict_db_free(taken);
+    if (rc)
+        return rc;
     d->sampling = 1;
     return 0;
 }
@@ -313,14 +313,16 @@ static int push_stage(dsice_t *d, ict_stage_t *st)
 static int restart(dsice_t *d)
 {
     const ict_strategy_ctx_t *c = d->ctx;
-    if (ict__restart_point(c->space, &d->rng, c->known_feasible,
-                           c->feasible_ud, c->db, d->base))
+    uint64_t f;
+    if (ict__random_point(c->space, &d->rng, c->known_feasible,
+                          c->feasible_ud, c->db, &f))
         return 1;
     int rc = reset_searched(d);
     if (rc)
         return rc;
     d->restarts_left--;
-    d->base_flat = ict_space_flat(c->space, d->base);
+    d->base_flat = f;
+    ict_space_unflat(c->space, f, d->base);
     d->base_y = INFINITY;
     d->k = 1;
     return 0;

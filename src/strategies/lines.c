@@ -223,11 +223,10 @@ int ict__start_point(const ict_space_t *s, int random, uint64_t seed,
     uint64_t size = ict_space_size(s);
     if (random) {
         ict__rng_t r;
+        uint64_t f;
         ict__rng_seed(&r, seed);
-        uint64_t f = ict__rng_below(&r, size);
-        for (int tries = 0; feasible && !feasible(ud, f) && tries < 100000;
-             tries++)
-            f = ict__rng_below(&r, size);
+        if (ict__random_point(s, &r, feasible, ud, NULL, &f))
+            f = ict__rng_below(&r, size);   /* none known feasible: any */
         ict_space_unflat(s, f, out);
         return 0;
     }
@@ -263,16 +262,16 @@ int ict__start_point(const ict_space_t *s, int random, uint64_t seed,
     return 0;
 }
 
-int ict__restart_point(const ict_space_t *s, ict__rng_t *r,
-                       int (*feasible)(void *, uint64_t), void *ud,
-                       const ict_db_t *db, int32_t *out)
+int ict__random_point(const ict_space_t *s, ict__rng_t *r,
+                      int (*feasible)(void *, uint64_t), void *ud,
+                      const ict_db_t *exclude, uint64_t *out)
 {
     uint64_t size = ict_space_size(s);
     for (int tries = 0; tries < 100000; tries++) {
         uint64_t f = ict__rng_below(r, size);
-        if (ict_db_get(db, f) || (feasible && !feasible(ud, f)))
+        if ((exclude && ict_db_get(exclude, f)) || (feasible && !feasible(ud, f)))
             continue;
-        ict_space_unflat(s, f, out);
+        *out = f;
         return 0;
     }
     return -ENOENT;

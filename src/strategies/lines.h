@@ -58,10 +58,11 @@ uint64_t ict__rng_below(ict__rng_t *r, uint64_t n);   /* uniform in [0,n) */
 int ict__start_point(const ict_space_t *s, int random, uint64_t seed,
                      int (*feasible)(void *, uint64_t), void *ud,
                      int32_t *out);
-/* A restart point: uniform among the points not in db that feasible (may be
- * NULL) accepts, drawn from r; -ENOENT when 100,000 draws found none. */
-int ict__restart_point(const ict_space_t *s, ict__rng_t *r,
-                       int (*feasible)(void *, uint64_t), void *ud,
-                       const ict_db_t *db, int32_t *out);
+/* A point drawn uniformly from r among those that feasible (may be NULL)
+ * accepts and exclude (may be NULL) does not hold; -ENOENT when 100,000
+ * draws found none. */
+int ict__random_point(const ict_space_t *s, ict__rng_t *r,
+                      int (*feasible)(void *, uint64_t), void *ud,
+                      const ict_db_t *exclude, uint64_t *out);
 
 #endif

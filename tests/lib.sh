@@ -18,12 +18,16 @@ rows() {
 }
 # wait until no process matches the pattern (seconds)
 gone() { i=0; while pgrep -f "$1" > /dev/null; do i=$((i + 1)); [ $i -gt $(( $2 * 10 )) ] && return 1; sleep 0.1; done; return 0; }
-# write_kyaml FILE NAME: the 15 x 10 x 3 space of programs/func.sh with
-# dsice (full lines), results in NAME.h5 under runs/
+# write_kyaml FILE NAME [SEARCH [LINE...]]: the 15 x 10 x 3 space of
+# programs/func.sh with dsice (SEARCH: its options, default full lines),
+# results in NAME.h5 under runs/; each LINE is added as it is
 write_kyaml() {
-    cat > "$1" <<YAML
-name: $2
-output: $2.h5
+    _kf=$1 _kn=$2 _ko=${3:-line_search: full}     # globals in sh: prefixed
+    shift 2
+    [ $# -gt 0 ] && shift
+    cat > "$_kf" <<YAML
+name: $_kn
+output: $_kn.h5
 workdir: runs
 command: ["sh", "$TESTS/programs/func.sh", "{x}", "{y}", "{k}"]
 parameters:
@@ -32,6 +36,7 @@ parameters:
   k: [a, b, c]
 objective: {metric: f}
 metrics: [g]
-search: {strategy: dsice, line_search: full}
+search: {strategy: dsice, $_ko}
 YAML
+    for _kl in "$@"; do echo "$_kl" >> "$_kf"; done
 }

@@ -7,20 +7,7 @@ ICTUNE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 cd "$tmp"
 sh "$TESTS/programs/table.sh" > table.csv
 for mode in "line_search: ippe" "line_search: full"; do
-cat > det.yaml <<YAML
-name: det
-output: det.h5
-workdir: runs
-command: ["sh", "$TESTS/programs/func.sh", "{x}", "{y}", "{k}"]
-parameters:
-  x: {from: 0, to: 14, step: 1}
-  y: {from: 0, to: 9, step: 1}
-  k: [a, b, c]
-objective: {metric: f}
-metrics: [g]
-constraints: ["g <= 20"]
-search: {strategy: dsice, $mode}
-YAML
+write_kyaml det.yaml det "$mode" 'constraints: ["g <= 20"]'
 "$ICTUNE" simulate det.yaml --table table.csv --trace trace.csv --quiet > sim.json; rc=$?
 ok "simulate ($mode)" '[ $rc = 0 ]'
 # trace: order,stage,level,x,y,k,f,status -> id(1-based stage),...

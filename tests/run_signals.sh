@@ -9,20 +9,8 @@
 ICTUNE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 . ./lib.sh
 cd "$tmp"
-cat > sig.yaml <<YAML
-name: sig
-output: sig.h5
-workdir: runs
-prepare: {command: "echo model > {prepare_dir}/model.txt; echo prepared >> $tmp/prepare.log"}
-command: ["sh", "$TESTS/programs/func.sh", "{x}", "{y}", "{k}"]
-parameters:
-  x: {from: 0, to: 14, step: 1}
-  y: {from: 0, to: 9, step: 1}
-  k: [a, b, c]
-objective: {metric: f}
-metrics: [g]
-search: {strategy: dsice, line_search: full}
-YAML
+write_kyaml sig.yaml sig "line_search: full" \
+    "prepare: {command: \"echo model > {prepare_dir}/model.txt; echo prepared >> $tmp/prepare.log\"}"
 # the reference: uninterrupted, local
 "$ICTUNE" run sig.yaml --jobs 2 --quiet > ref.txt 2>&1; rc=$?
 ok "reference run" '[ $rc = 0 ]'

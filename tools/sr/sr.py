@@ -70,39 +70,30 @@ def batches(steps, batch, seed):
         yield down(hr), hr
 
 
-class Up(nn.Module):
-    def __init__(self, c):
+class Projection(nn.Module):
+    """A back-projection unit: up (LR -> HR features) or down (HR -> LR):
+    project, project back, and correct with the projected error."""
+
+    def __init__(self, c, up):
         super().__init__()
-        self.a = nn.ConvTranspose2d(c, c, 8, 4, 2)
-        self.b = nn.Conv2d(c, c, 8, 4, 2)
-        self.c = nn.ConvTranspose2d(c, c, 8, 4, 2)
+        there, back = (nn.ConvTranspose2d, nn.Conv2d) if up else (nn.Conv2d, nn.ConvTranspose2d)
+        self.a = there(c, c, 8, 4, 2)
+        self.b = back(c, c, 8, 4, 2)
+        self.c = there(c, c, 8, 4, 2)
         self.act = nn.PReLU(c)
 
-    def forward(self, lo):
-        h0 = self.act(self.a(lo))
-        l0 = self.act(self.b(h0))
-        return h0 + self.act(self.c(l0 - lo))
-
-
-class Down(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        self.a = nn.Conv2d(c, c, 8, 4, 2)
-        self.b = nn.ConvTranspose2d(c, c, 8, 4, 2)
-        self.c = nn.Conv2d(c, c, 8, 4, 2)
-        self.act = nn.PReLU(c)
-
-    def forward(self, hi):
-        l0 = self.act(self.a(hi))
-        h0 = self.act(self.b(l0))
-        return l0 + self.act(self.c(h0 - hi))
+    def forward(self, x):
+        y0 = self.act(self.a(x))
+        x0 = self.act(self.b(y0))
+        return y0 + self.act(self.c(x0 - x))
 
 
 class DBPN(nn.Module):
     def __init__(self, c=8):
         super().__init__()
         self.feat = nn.Sequential(nn.Conv2d(3, c, 3, 1, 1), nn.PReLU(c))
-        self.up1, self.down1, self.up2 = Up(c), Down(c), Up(c)
+        self.up1, self.down1, self.up2 = (Projection(c, True), Projection(c, False),
+                                          Projection(c, True))
         self.out = nn.Conv2d(2 * c, 3, 3, 1, 1)
 
     def forward(self, lo):

@@ -34,7 +34,7 @@ for i in $(seq 1 20); do
     pkill -9 -s $pid 2>/dev/null
     wait $pid 2>/dev/null
     kills=$((kills + 1))
-    ok "kill $i: no program outlives the job" 'gone "programs/func.sh" 5'
+    ok "kill $i: no rank or program outlives the job" 'gone "ictune run k.yaml" 10 && gone "programs/func.sh" 5'
     [ -f k.h5 ] && ok "kill $i: h5dump reads the file" 'h5dump k.h5 > /dev/null 2>&1'
     [ -f k.h5 ] && resume=--resume
 done

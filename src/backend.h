@@ -4,6 +4,8 @@
 #ifndef ICT_BACKEND_H
 #define ICT_BACKEND_H
 
+#include <signal.h>
+
 #include "ictune/launch.h"
 
 typedef struct ict__backend ict__backend_t;
@@ -31,6 +33,6 @@ int ict__backend_mpi(ict__backend_t **out, ict_error_t *err);
  * is where it is bound; placement_error, when set, is sent to the master
  * instead (which then stops the run). */
 int ict__worker_main(const ict_place_t *place, const char *placement_error,
-                     ict_error_t *err);
+                     volatile sig_atomic_t *signals, ict_error_t *err);
 
 #endif

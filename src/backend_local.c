@@ -57,16 +57,7 @@ static int l_submit(ict__backend_t *b, int w, const ict_task_t *t, ict_error_t *
         return ict_launch_start(&l->slot[w], t);
     /* the slot's GPU variables and CPUs */
     ict_task_t tt = *t;
-    char envbuf[256];
-    char *env[64];
-    size_t ne = 0;
-    for (size_t i = 0; t->env && t->env[i] && ne < 40; i++)
-        env[ne++] = t->env[i];
-    snprintf(envbuf, sizeof envbuf, "%s", l->place[w].env);
-    for (char *tok = strtok(envbuf, " "); tok && ne < 63; tok = strtok(NULL, " "))
-        env[ne++] = tok;
-    env[ne] = NULL;
-    tt.env = env;
+    tt.place_env = l->place[w].env;
     tt.affinity = l->has_cpus[w] ? &l->cpus[w] : NULL;
     return ict_launch_start(&l->slot[w], &tt);
 }
@@ -76,7 +67,7 @@ static int l_wait(ict__backend_t *b, double timeout, ict_raw_result_t *out,
 {
     local_t *l = (local_t *)b;
     double deadline = ict_mono() + timeout;
-    struct pollfd *pf = calloc((size_t)b->nworkers * 2 + 1, sizeof *pf);
+    struct pollfd *pf = calloc((size_t)b->nworkers * ICT_LAUNCH_FDS + 1, sizeof *pf);
     (void)err;
     if (!pf)
         return -ENOMEM;
@@ -99,7 +90,7 @@ static int l_wait(ict__backend_t *b, double timeout, ict_raw_result_t *out,
         double left = deadline - ict_mono();
         if (left <= 0)
             break;
-        int n = 0, fds[2];
+        int n = 0, fds[ICT_LAUNCH_FDS];
         pf[n].fd = ict_launch_wakeup_fd();
         pf[n++].events = POLLIN;
         for (int i = 0; i < b->nworkers; i++)
@@ -135,7 +126,7 @@ static const char *l_host(ict__backend_t *b, int w)
 static const char *l_note(ict__backend_t *b, int w)
 {
     local_t *l = (local_t *)b;
-    static char buf[1024];
+    static char buf[4096];
     if (!l->place || (!l->place[w].gpu[0] && !l->place[w].warning[0]))
         return "";
     snprintf(buf, sizeof buf, "%s%s, CPUs %s%s%s", l->place[w].gpu[0] ? "GPU " : "",

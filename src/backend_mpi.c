@@ -74,7 +74,7 @@ static const char *m_host(ict__backend_t *b, int w)
 static const char *m_note(ict__backend_t *b, int w)
 {
     ict__hello_t *h = &((mpib_t *)b)->hello[w];
-    static char buf[1024];
+    static char buf[4096];
     if (!h->gpu[0] && !h->warning[0])
         return "";
     snprintf(buf, sizeof buf, "%s%s%s%s%s%s", h->gpu[0] ? "GPU " : "", h->gpu,

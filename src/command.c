@@ -1,8 +1,14 @@
-/* command.c - placeholder scanning, shell quoting and command rendering.
+/* command.c - placeholder scanning, values out of band, command rendering.
  *
- * The string form is handed to /bin/sh -c, so every substituted value is
- * single-quoted: a categorical value such as  a b'c$(x)  reaches the program
- * as one literal argument. The list form is exec'd directly. */
+ * The string form is handed to /bin/sh -c. A value never enters the
+ * script's text: {v} becomes a reference to the variable ICTUNE_PARAM_V
+ * (and {run_dir}, {prepare_dir} to ICTUNE_RUN_DIR, ICTUNE_PREPARE_DIR),
+ * set in the program's environment, so whatever the value holds, and
+ * whatever the script does around it (quotes, here-documents, $(...)),
+ * the shell expands it as data and never parses it as code. Only the form
+ * of the reference follows the quoting around it: "${X}" outside quotes,
+ * ${X} inside "...", '"${X}"' inside '...'. The list form is exec'd
+ * directly with the values as they are. */
 #include "ictune/command.h"
 
 #include <ctype.h>
@@ -12,6 +18,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "ictune/launch.h"
 
 static int ident_start(int c) { return isalpha(c) || c == '_'; }
 static int ident_char(int c) { return isalnum(c) || c == '_'; }
@@ -42,26 +49,25 @@ int ict_placeholder_scan(const char *str, ict_placeholder_f fn, void *ud)
     return 0;
 }
 
-/* Quote s for where it lands in a /bin/sh command line: outside quotes it
- * is single-quoted; inside '...' each ' becomes '\'' ; inside "..." the
- * characters \ " $ ` are backslash-escaped. Returns a new string. */
-static char *quote_in(const char *s, int ctx)
+void ict_param_env_name(const char *param, char *buf, size_t size)
 {
-    ict__buf_t b = {0};
-    if (ctx == 0)
-        ict__buf_add(&b, "'", 1);
-    for (; *s; s++) {
-        if (ctx != 2 && *s == '\'')
-            ict__buf_adds(&b, "'\\''");
-        else if (ctx == 2 && strchr("\\\"$`", *s)) {
-            ict__buf_add(&b, "\\", 1);
-            ict__buf_add(&b, s, 1);
-        } else
-            ict__buf_add(&b, s, 1);
-    }
-    if (ctx == 0)
-        ict__buf_add(&b, "'", 1);
-    return ict__buf_take(&b);
+    size_t k = (size_t)snprintf(buf, size, "ICTUNE_PARAM_");
+    for (; *param && k + 1 < size; param++)
+        buf[k++] = (char)toupper((unsigned char)*param);
+    if (k < size)
+        buf[k] = '\0';
+}
+
+/* The reference to variable `var` for where it lands in a /bin/sh line
+ * (ctx 0 none, 1 inside '...', 2 inside "..."). */
+static void reference(ict__buf_t *b, const char *var, int ctx)
+{
+    if (ctx == 1)
+        ict__buf_printf(b, "'\"${%s}\"'", var);
+    else if (ctx == 2)
+        ict__buf_printf(b, "${%s}", var);
+    else
+        ict__buf_printf(b, "\"${%s}\"", var);
 }
 
 char *ict_shell_quote(const char *s)
@@ -86,9 +92,13 @@ typedef struct render {
     ict_error_t *err;
 } render_t;
 
+/* The value of placeholder name, and the variable that carries it to the
+ * program ("" for {id}, a number that is written as it is). */
 static int lookup(const render_t *r, const char *name, size_t len,
-                  char *tmp, size_t tmpsize, const char **out)
+                  char *tmp, size_t tmpsize, const char **out,
+                  char *var, size_t varsize)
 {
+    var[0] = '\0';
     if (len == 2 && !memcmp(name, "id", 2)) {
         snprintf(tmp, tmpsize, "%lld", r->vars ? r->vars->id : 0LL);
         *out = tmp;
@@ -96,6 +106,7 @@ static int lookup(const render_t *r, const char *name, size_t len,
     }
     if (len == 7 && !memcmp(name, "run_dir", 7)) {
         *out = r->vars && r->vars->run_dir ? r->vars->run_dir : "";
+        snprintf(var, varsize, "ICTUNE_RUN_DIR");
         return 0;
     }
     if (len == 11 && !memcmp(name, "prepare_dir", 11)) {
@@ -104,6 +115,7 @@ static int lookup(const render_t *r, const char *name, size_t len,
                               "{prepare_dir} is used but there is no "
                               "prepare step");
         *out = r->vars->prepare_dir;
+        snprintf(var, varsize, "ICTUNE_PREPARE_DIR");
         return 0;
     }
     if (r->space) {
@@ -115,6 +127,7 @@ static int lookup(const render_t *r, const char *name, size_t len,
                                       "{%s}: parameters are not available "
                                       "to the prepare step", pn);
                 *out = ict_space_value(r->space, a, (size_t)r->idx[a])->text;
+                ict_param_env_name(pn, var, varsize);
                 return 0;
             }
         }
@@ -179,25 +192,18 @@ static char *render_one(const render_t *r, const char *str, int *rc)
             i = k + 1;
             continue;
         }
-        char tmp[32];
+        char tmp[32], var[ICT_NAME_MAX + 16];
         const char *val = "";
-        *rc = lookup(r, str + k + 1, j - k - 1, tmp, sizeof tmp, &val);
+        *rc = lookup(r, str + k + 1, j - k - 1, tmp, sizeof tmp, &val,
+                     var, sizeof var);
         if (*rc) {
             ict__buf_fini(&b);
             return NULL;
         }
-        if (r->quote) {
-            char *q = quote_in(val, ctx);
-            if (!q) {
-                ict__buf_fini(&b);
-                *rc = -ENOMEM;
-                return NULL;
-            }
-            ict__buf_adds(&b, q);
-            free(q);
-        } else {
-            ict__buf_adds(&b, val);
-        }
+        if (r->quote && var[0])
+            reference(&b, var, ctx);    /* the value travels in the env */
+        else
+            ict__buf_adds(&b, val);     /* list form, or {id}: digits */
         i = j + 1;
     }
     char *out = ict__buf_take(&b);
@@ -251,4 +257,49 @@ int ict_command_render(const ict_command_t *cmd, const ict_space_t *space,
         free(tmp[i]);
     free(tmp);
     return rc;
+}
+
+int ict_command_env(const ict_space_t *space, const int32_t *idx,
+                    const ict_render_vars_t *vars, char ***env_out)
+{
+    size_t D = space && idx ? ict_space_dims(space) : 0;
+    char **env = calloc(D + 3, sizeof *env);
+    if (!env)
+        return -ENOMEM;
+    size_t k = 0;
+    int rc = 0;
+    for (size_t a = 0; a < D && !rc; a++) {
+        char var[ICT_NAME_MAX + 16];
+        ict_param_env_name(ict_space_name(space, a), var, sizeof var);
+        ict__buf_t e = {0};
+        ict__buf_printf(&e, "%s=%s", var,
+                        ict_space_value(space, a, (size_t)idx[a])->text);
+        if (!(env[k++] = ict__buf_take(&e)))
+            rc = -ENOMEM;
+    }
+    if (!rc && vars && vars->run_dir) {
+        ict__buf_t e = {0};
+        ict__buf_printf(&e, "ICTUNE_RUN_DIR=%s", vars->run_dir);
+        if (!(env[k++] = ict__buf_take(&e)))
+            rc = -ENOMEM;
+    }
+    if (!rc && vars && vars->prepare_dir) {
+        ict__buf_t e = {0};
+        ict__buf_printf(&e, "ICTUNE_PREPARE_DIR=%s", vars->prepare_dir);
+        if (!(env[k++] = ict__buf_take(&e)))
+            rc = -ENOMEM;
+    }
+    if (rc) {
+        ict_command_env_free(env);
+        return rc;
+    }
+    *env_out = env;
+    return 0;
+}
+
+void ict_command_env_free(char **env)
+{
+    for (size_t i = 0; env && env[i]; i++)
+        free(env[i]);
+    free(env);
 }

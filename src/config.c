@@ -5,6 +5,8 @@
  * error names file:line:column, what was found and what was expected.
  * Nothing is printed; nothing outside the returned struct is touched. */
 #include "ictune/config.h"
+#include "ictune/number.h"
+#include "ictune/launch.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
@@ -23,6 +26,8 @@
 #include "ictune/strategy.h"
 
 #define MAX_VALUES_PER_PARAM 1000000
+#define MAX_PARAMS 10000
+#define MAX_NAME 63                 /* parameter and metric names */
 
 typedef struct ctx {
     const char *file;
@@ -172,44 +177,10 @@ static int is_plain(const yaml_node_t *n)
            n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 }
 
-/* A decimal number: [+-]digits[.digits][e[+-]digits]; no inf, nan, hex. */
+/* A decimal number (number.h): no inf, nan, hex, nor out of range. */
 static int parse_number(const char *s, double *out)
 {
-    const char *p = s;
-    if (*p == '+' || *p == '-')
-        p++;
-    int digits = 0;
-    while (isdigit((unsigned char)*p)) {
-        p++;
-        digits++;
-    }
-    if (*p == '.') {
-        p++;
-        while (isdigit((unsigned char)*p)) {
-            p++;
-            digits++;
-        }
-    }
-    if (!digits)
-        return -1;
-    if (*p == 'e' || *p == 'E') {
-        p++;
-        if (*p == '+' || *p == '-')
-            p++;
-        if (!isdigit((unsigned char)*p))
-            return -1;
-        while (isdigit((unsigned char)*p))
-            p++;
-    }
-    if (*p)
-        return -1;
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno == ERANGE || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
+    return ict_parse_decimal(s, strlen(s), out) ? -1 : 0;
 }
 
 static int get_string(ctx_t *x, yaml_node_t *n, const char *what, char **out)
@@ -425,6 +396,11 @@ static int parse_list(ctx_t *x, const char *pname, yaml_node_t *seq,
 
 static int parse_parameters(ctx_t *x, yaml_node_t *map)
 {
+    long np = map->type == YAML_MAPPING_NODE ?
+        (long)(map->data.mapping.pairs.top - map->data.mapping.pairs.start) : 0;
+    if (np > MAX_PARAMS)
+        return fail(x, map, "parameters: found %ld; expected at most %d",
+                    np, MAX_PARAMS);
     int rc = check_keys(x, map, "parameters", NULL);
     if (rc)
         return rc;
@@ -440,6 +416,18 @@ static int parse_parameters(ctx_t *x, yaml_node_t *map)
         if (!*name)
             return fail(x, k, "parameters: found an empty name; expected a "
                         "name such as lr or block_size_x");
+        if (strlen(name) > MAX_NAME)
+            return fail(x, k, "parameters: the name '%.40s...' has %zu "
+                        "characters; expected at most %d", name, strlen(name),
+                        MAX_NAME);
+        for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {
+            const char *other = scalar(node(x, q->key));
+            if (strcmp(other, name) && !strcasecmp(other, name))
+                return fail(x, k, "parameters: '%s' and '%s' differ only in "
+                            "case, so both would be $ICTUNE_PARAM_%s in the "
+                            "program's environment; expected names that "
+                            "differ in more than case", other, name, other);
+        }
         if (!is_ident(name))
             return fail(x, k, "parameters: found the name '%s'; expected "
                         "letters, digits and '_', not starting with a digit",
@@ -602,6 +590,9 @@ static int parse_objective(ctx_t *x, yaml_node_t *map)
         if (!is_ident(x->c->objective))
             return fail(x, m, "objective.metric: found '%s'; expected a name "
                         "of letters, digits and '_'", x->c->objective);
+        if (strlen(x->c->objective) > MAX_NAME)
+            return fail(x, m, "objective.metric: the name has %zu characters; "
+                        "expected at most %d", strlen(x->c->objective), MAX_NAME);
     } else if (ps) {
         x->c->objective = strdup("value");
         if (!x->c->objective)
@@ -655,6 +646,14 @@ static int parse_metrics(ctx_t *x, yaml_node_t *seq)
             return fail(x, it, "metrics, item %zu: found %s; expected a name "
                         "of letters, digits and '_'", i + 1,
                         found(it, fb, sizeof fb));
+        if (strlen(s) > MAX_NAME)
+            return fail(x, it, "metrics, item %zu: the name has %zu "
+                        "characters; expected at most %d", i + 1, strlen(s),
+                        MAX_NAME);
+        if (i + 1 >= ICT_MAX_METRICS)
+            return fail(x, it, "metrics: item %zu is one too many: the "
+                        "objective and at most %d further metrics are "
+                        "recorded", i + 1, ICT_MAX_METRICS - 1);
         if (metric_known(x->c, s))
             return fail(x, it, "metrics: '%s' is listed twice or is the "
                         "objective; expected each metric once", s);
@@ -929,6 +928,50 @@ static int walk(ctx_t *x, yaml_node_t *root)
     return 0;
 }
 
+/* Before libyaml builds the document (its time grows with the square of
+ * the nesting depth): refuse a nesting deeper than any config needs, and
+ * more nodes than a config of ICT_CONFIG_MAX_BYTES holds sensibly, fast. */
+#define MAX_DEPTH 32
+#define MAX_NODES 2000000
+static int prescan(const char *name, const char *text, size_t len,
+                   ict_error_t *err)
+{
+    yaml_parser_t p;
+    if (!yaml_parser_initialize(&p))
+        return -ENOMEM;
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    int depth = 0, rc = 0;
+    long nodes = 0;
+    for (;;) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&p, &ev))
+            break;                      /* the real load reports it */
+        yaml_event_type_t t = ev.type;
+        size_t line = ev.start_mark.line + 1, col = ev.start_mark.column + 1;
+        yaml_event_delete(&ev);
+        if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) {
+            if (++depth > MAX_DEPTH) {
+                rc = ict_errorf(err, -EINVAL, "%s:%zu:%zu: nested %d levels "
+                                "deep; expected at most %d (a config needs 4)",
+                                name, line, col, depth, MAX_DEPTH);
+                break;
+            }
+        } else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) {
+            depth--;
+        }
+        if ((t == YAML_SCALAR_EVENT || t == YAML_ALIAS_EVENT) && ++nodes > MAX_NODES) {
+            rc = ict_errorf(err, -EINVAL, "%s:%zu:%zu: more than %d values; "
+                            "expected a smaller config", name, line, col,
+                            MAX_NODES);
+            break;
+        }
+        if (t == YAML_STREAM_END_EVENT)
+            break;
+    }
+    yaml_parser_delete(&p);
+    return rc;
+}
+
 int ict_config_parse(const char *name, const char *text, size_t len,
                      ict_config_t **out, ict_error_t *err)
 {
@@ -951,6 +994,11 @@ int ict_config_parse(const char *name, const char *text, size_t len,
     c->text[len] = '\0';
     c->text_len = len;
 
+    int rc = prescan(name, text, len, err);
+    if (rc) {
+        ict_config_free(c);
+        return rc;
+    }
     yaml_parser_t parser;
     yaml_document_t doc;
     if (!yaml_parser_initialize(&parser)) {
@@ -958,7 +1006,6 @@ int ict_config_parse(const char *name, const char *text, size_t len,
         return -ENOMEM;
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    int rc = 0;
     if (!yaml_parser_load(&parser, &doc)) {
         const char *what = parser.problem ? parser.problem : "unreadable YAML";
         rc = ict_errorf(err, -EINVAL, "%s:%zu:%zu: not valid YAML: %s%s%s; "

@@ -1,13 +1,22 @@
-/* launch.c - fork/exec of one evaluation, its output, its end.
+/* launch.c - one evaluation: a guard process, the program, its output,
+ * its end.
  *
- * fork/exec is used (not posix_spawn) because the child must join a new
- * process group, take /dev/null as stdin and pipes as stdout/stderr, and
- * have its signal mask cleared; everything the child needs (argv, envp, the
- * resolved program path) is built before fork, so the child only calls
- * async-signal-safe functions, which keeps it safe inside an MPI process.
- * Output is streamed through pipes into files so the launcher can scan the
- * result lines and cap what is kept, with memory bounded by one line. */
+ * ictune forks a small guard per evaluation; the guard forks the program
+ * into a process group of its own. The guard is a child subreaper, ignores
+ * the job's signals and holds the read end of a pipe whose write end only
+ * ictune has: when ictune dies (kill -9, a node's rank killed) the pipe
+ * closes and the guard kills the program's whole group and every
+ * descendant that left it, so no grandchild of `sh -c` runs on unrecorded
+ * (PR_SET_PDEATHSIG alone reaches only the direct child). The guard
+ * reports the program's pid, whether exec worked, and its wait status.
+ * Everything the children need is built before fork and they call only
+ * async-signal-safe functions, which keeps this safe inside an MPI
+ * process; the program gets fds 0-2 only (nothing of ictune's, such as the
+ * results file, leaks into it). Output is streamed through pipes into
+ * files so the launcher can scan the result lines and cap what is kept,
+ * with memory bounded by one line. */
 #include "ictune/launch.h"
+#include "ictune/number.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -18,7 +27,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -41,15 +53,26 @@ typedef struct stream {
 
 struct ict_launch {
     ict_raw_result_t r;
-    pid_t pid;
-    int reaped;
+    pid_t guard;                /* our child: the guard */
+    pid_t pid;                  /* the program (the guard's child) = its group */
+    int guard_fd;               /* write end: closed, the guard kills all */
+    int report_fd;              /* the guard's messages */
+    int reaped;                 /* the program's end is known */
+    int guard_reaped;
     int done;
     double t0, deadline, kill_at;
     double kill_grace;
     uint64_t max_output;
     int parse_last;
+    char **names;               /* metrics to keep, or NULL */
+    int shell;                  /* argv is /bin/sh -c ... */
     stream_t out, err;
 };
+
+/* guard -> ictune, 8 bytes each: the program's pid, exec's errno (0: it
+ * ran), the program's wait status */
+enum { MSG_PID = 1, MSG_EXEC = 2, MSG_STATUS = 3 };
+typedef struct gmsg { int32_t kind, value; } gmsg_t;
 
 double ict_now(void)
 {
@@ -98,30 +121,46 @@ void ict_launch_wakeup_drain(void)
         ;
 }
 
-static void set_metric(ict_raw_result_t *r, const char *name, size_t nlen,
+static int wanted(const ict_launch_t *l, const char *name, size_t nlen)
+{
+    if (!l->names)
+        return 1;
+    for (char **n = l->names; *n; n++)
+        if (strlen(*n) == nlen && !memcmp(*n, name, nlen))
+            return 1;
+    return 0;
+}
+
+static void set_metric(ict_launch_t *l, const char *name, size_t nlen,
                        const char *val, size_t vlen)
 {
-    if (!nlen || nlen >= ICT_NAME_MAX)
+    ict_raw_result_t *r = &l->r;
+    if (!nlen || nlen >= ICT_NAME_MAX || !wanted(l, name, nlen))
         return;
-    if (vlen >= ICT_NAME_MAX)
-        vlen = ICT_NAME_MAX - 1;
     int i;
     for (i = 0; i < r->nmetrics; i++)
         if (strlen(r->metrics[i].name) == nlen && !memcmp(r->metrics[i].name, name, nlen))
             break;
     if (i == r->nmetrics) {
         if (r->nmetrics == ICT_MAX_METRICS)
-            return;                         /* keep the first names seen */
+            return;                 /* only without a list of names */
         r->nmetrics++;
         memcpy(r->metrics[i].name, name, nlen);
         r->metrics[i].name[nlen] = '\0';
     }
-    memcpy(r->metrics[i].text, val, vlen);
-    r->metrics[i].text[vlen] = '\0';
+    ict_metric_t *m = &r->metrics[i];
+    /* the value from the whole text; the text only for messages */
+    m->bad = ict_parse_decimal(val, vlen, &m->value);
+    if (vlen < ICT_NAME_MAX) {
+        memcpy(m->text, val, vlen);
+        m->text[vlen] = '\0';
+    } else {
+        snprintf(m->text, sizeof m->text, "%.*s...", ICT_NAME_MAX - 4, val);
+    }
 }
 
 /* "name=value name=value ..." */
-static void parse_pairs(ict_raw_result_t *r, const char *s, size_t n)
+static void parse_pairs(ict_launch_t *l, const char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
@@ -138,21 +177,31 @@ static void parse_pairs(ict_raw_result_t *r, const char *s, size_t n)
         size_t ne = i++, vs = i;
         while (i < n && !isspace((unsigned char)s[i]))
             i++;
-        set_metric(r, s + ns, ne - ns, s + vs, i - vs);
+        set_metric(l, s + ns, ne - ns, s + vs, i - vs);
     }
+}
+
+/* nan, inf, -inf, infinity (any case): what printf makes of a bad value */
+static int non_finite_word(const char *s, size_t n)
+{
+    if (n && (*s == '-' || *s == '+')) {
+        s++;
+        n--;
+    }
+    return (n == 3 && (!strncasecmp(s, "nan", 3) || !strncasecmp(s, "inf", 3))) ||
+           (n == 8 && !strncasecmp(s, "infinity", 8));
 }
 
 static void scan_line(ict_launch_t *l, const char *s, size_t n)
 {
     static const char tag[] = "[ictune]";
     if (n >= sizeof tag - 1 && !memcmp(s, tag, sizeof tag - 1)) {
-        parse_pairs(&l->r, s + sizeof tag - 1, n - (sizeof tag - 1));
+        parse_pairs(l, s + sizeof tag - 1, n - (sizeof tag - 1));
         return;
     }
     if (!l->parse_last)
         return;
     /* the last number on the line, if any */
-    char buf[128];
     size_t i = 0;
     while (i < n) {
         while (i < n && (isspace((unsigned char)s[i]) || s[i] == ',' || s[i] == ';'))
@@ -161,15 +210,16 @@ static void scan_line(ict_launch_t *l, const char *s, size_t n)
         while (i < n && !isspace((unsigned char)s[i]) && s[i] != ',' && s[i] != ';')
             i++;
         size_t len = i - st;
-        if (!len || len >= sizeof buf)
+        if (!len)
             continue;
-        memcpy(buf, s + st, len);
-        buf[len] = '\0';
-        char *end;
-        double v = strtod(buf, &end);
-        if (end != buf && *end == '\0') {
+        double v;
+        int rc = ict_parse_decimal(s + st, len, &v);
+        if (rc == ICT_NUMBER_OK) {
             l->r.has_last_number = 1;
             l->r.last_number = v;
+        } else if (rc == ICT_NUMBER_RANGE || non_finite_word(s + st, len)) {
+            l->r.has_last_number = 1;       /* a number, but not a value */
+            l->r.last_number = NAN;
         }
     }
 }
@@ -317,45 +367,60 @@ static char *resolve(const char *prog)
     return NULL;
 }
 
+/* One "NAME=value" into env unless a variable of that name is there. */
+static int env_add(char **env, size_t *k, const char *var, size_t len)
+{
+    size_t nl = strcspn(var, "=");
+    if (nl >= len)
+        return 0;                       /* not NAME=value: skipped */
+    for (size_t j = 0; j < *k; j++)
+        if (!strncmp(env[j], var, nl) && env[j][nl] == '=')
+            return 0;
+    if (!(env[*k] = strndup(var, len)))
+        return -ENOMEM;
+    (*k)++;
+    return 0;
+}
+
+/* ictune's variables, the task's, the worker's (its GPU), then the
+ * inherited ones; the first of a name wins. No fixed count anywhere. */
 static char **build_env(const ict_task_t *t, const char *run_dir)
 {
-    size_t ne = 0, nx = 0;
+    size_t ne = 0, nx = 0, np = 0;
     while (environ[ne])
         ne++;
     while (t->env && t->env[nx])
         nx++;
-    char **env = calloc(ne + nx + 4, sizeof *env);
+    for (const char *p = t->place_env; p && *p; p++)
+        np += *p == ' ';
+    char **env = calloc(ne + nx + np + 5, sizeof *env);
     if (!env)
         return NULL;
     size_t k = 0;
-    char *own[3];
+    int rc = 0;
     char buf[ICT_PATH_MAX + 64];
     snprintf(buf, sizeof buf, "ICTUNE_EVAL_ID=%llu", (unsigned long long)t->id);
-    own[0] = strdup(buf);
+    rc |= env_add(env, &k, buf, strlen(buf));
     snprintf(buf, sizeof buf, "ICTUNE_RUN_DIR=%s", run_dir);
-    own[1] = strdup(buf);
+    rc |= env_add(env, &k, buf, strlen(buf));
     snprintf(buf, sizeof buf, "ICTUNE_RESULT_FILE=%s/result", run_dir);
-    own[2] = strdup(buf);
-    /* ours and the task's win over inherited variables of the same name */
-    for (size_t i = 0; i < 3; i++)
-        env[k++] = own[i];
-    for (size_t i = 0; i < nx; i++)
-        env[k++] = strdup(t->env[i]);
-    for (size_t i = 0; i < ne; i++) {
-        size_t nl = strcspn(environ[i], "=");
-        int dup = 0;
-        for (size_t j = 0; j < k && !dup; j++)
-            dup = env[j] && !strncmp(env[j], environ[i], nl) && env[j][nl] == '=';
-        if (!dup)
-            env[k++] = strdup(environ[i]);
+    rc |= env_add(env, &k, buf, strlen(buf));
+    for (size_t i = 0; i < nx && !rc; i++)
+        rc = env_add(env, &k, t->env[i], strlen(t->env[i]));
+    for (const char *p = t->place_env; p && *p && !rc;) {
+        size_t n = strcspn(p, " ");
+        if (n)
+            rc = env_add(env, &k, p, n);
+        p += n + (p[n] == ' ');
     }
-    for (size_t i = 0; i < k; i++)
-        if (!env[i]) {
-            for (size_t j = 0; j < k; j++)
-                free(env[j]);
-            free(env);
-            return NULL;
-        }
+    for (size_t i = 0; i < ne && !rc; i++)
+        rc = env_add(env, &k, environ[i], strlen(environ[i]));
+    if (rc) {
+        for (size_t j = 0; j < k; j++)
+            free(env[j]);
+        free(env);
+        return NULL;
+    }
     return env;
 }
 
@@ -374,21 +439,252 @@ static void fail_start(ict_launch_t *l, int code, const char *fmt, const char *a
     l->done = 1;
 }
 
+/* ---- the guard and the program (after fork: async-signal-safe only) ---- */
+
+static void say_guard(int fd, int kind, int value)
+{
+    gmsg_t m = {kind, value};
+    (void)!write(fd, &m, sizeof m);
+}
+
+/* SIGKILL every child of the guard: descendants that left the program's
+ * group (setsid daemons) were reparented to it, the subreaper. */
+static void kill_children(void)
+{
+    char path[64], buf[4096];
+    /* /proc/self/task/<pid>/children, built without snprintf */
+    char num[16];
+    int n = 0;
+    for (pid_t p = getpid(); p > 0 && n < 15; p /= 10)
+        num[n++] = (char)('0' + p % 10);
+    int k = 0;
+    const char *pre = "/proc/self/task/";
+    while (*pre)
+        path[k++] = *pre++;
+    while (n)
+        path[k++] = num[--n];
+    const char *suf = "/children";
+    while (*suf)
+        path[k++] = *suf++;
+    path[k] = '\0';
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    ssize_t len = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    long v = 0;
+    int in = 0;
+    for (ssize_t i = 0; i <= len; i++) {
+        if (i < len && buf[i] >= '0' && buf[i] <= '9') {
+            v = v * 10 + (buf[i] - '0');
+            in = 1;
+        } else if (in) {
+            kill((pid_t)v, SIGKILL);
+            v = 0;
+            in = 0;
+        }
+    }
+}
+
+typedef struct spawn {
+    const char *prog;
+    char **argv, **env;
+    const void *affinity;
+    int out, err, devnull;      /* the program's fds 1, 2 and 0 */
+    int guard_in, report;       /* the guard's pipe ends */
+} spawn_t;
+
+static void program_main(const spawn_t *sp, int exec_fd, pid_t guard)
+{
+    setpgid(0, 0);
+    /* the guard is killed outright: so is the program */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != guard)
+        _exit(126);
+    for (int s = 1; s < 32; s++)
+        if (s != SIGKILL && s != SIGSTOP)
+            signal(s, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (sp->affinity)
+        sched_setaffinity(0, sizeof(cpu_set_t), sp->affinity);
+    dup2(sp->devnull, 0);
+    dup2(sp->out, 1);
+    dup2(sp->err, 2);
+    /* fds 0-2 and the exec check only */
+    if (exec_fd != 3) {
+        dup2(exec_fd, 3);
+        exec_fd = 3;
+    }
+    fcntl(3, F_SETFD, FD_CLOEXEC);
+    close_range(4, ~0U, 0);
+    execve(sp->prog, sp->argv, sp->env);
+    int e = errno;
+    (void)!write(3, &e, sizeof e);
+    static const char msg[] = "ictune: exec failed\n";
+    (void)!write(2, msg, sizeof msg - 1);
+    _exit(127);
+}
+
+/* ictune's command line, so the guard can show another one: a kill by
+ * name of ictune's processes (pkill -f 'ictune run') must not reach the
+ * guard, which then would leave the program's descendants behind. */
+static char *cmdline_at;
+static size_t cmdline_len;
+
+static void find_cmdline(void)
+{
+    if (cmdline_at)
+        return;
+    int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    char buf[4096];
+    ssize_t n, total = 0;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        total += n;
+    close(fd);
+    /* argv[0] starts the area the kernel shows, contiguous to its end */
+    extern char *program_invocation_name;
+    if (total > 0 && program_invocation_name) {
+        cmdline_at = program_invocation_name;
+        cmdline_len = (size_t)total;
+    }
+}
+
+static void guard_title(void)
+{
+    static const char title[] = "ict-guard";
+    if (!cmdline_at || cmdline_len < sizeof title)
+        return;
+    memset(cmdline_at, 0, cmdline_len);
+    memcpy(cmdline_at, title, sizeof title);
+}
+
+static void guard_main(const spawn_t *sp)
+{
+    pid_t self = getpid();
+    guard_title();
+    setsid();                   /* out of ictune's group and session: a
+                                   signal or kill -9 to the job's group or
+                                   session does not reach the guard */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_IGN;
+    static const int ign[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1,
+                              SIGUSR2, SIGPIPE, SIGTSTP, SIGTTIN, SIGTTOU, SIGALRM};
+    for (size_t i = 0; i < sizeof ign / sizeof *ign; i++)
+        sigaction(ign[i], &sa, NULL);
+    sa.sa_handler = SIG_DFL;
+    sigaction(SIGCHLD, &sa, NULL);
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_SETMASK, &chld, NULL);     /* SIGCHLD via signalfd */
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    prctl(PR_SET_NAME, "ict-guard");
+    int ep[2];
+    if (pipe2(ep, O_CLOEXEC)) {
+        say_guard(sp->report, MSG_EXEC, errno);
+        _exit(1);
+    }
+    pid_t p = fork();
+    if (p == 0) {
+        close(ep[0]);
+        program_main(sp, ep[1], self);
+    }
+    close(ep[1]);
+    if (p < 0) {
+        say_guard(sp->report, MSG_EXEC, errno);
+        _exit(1);
+    }
+    setpgid(p, p);
+    say_guard(sp->report, MSG_PID, p);
+    int e = 0;
+    ssize_t n;
+    while ((n = read(ep[0], &e, sizeof e)) < 0 && errno == EINTR)
+        ;
+    say_guard(sp->report, MSG_EXEC, n == (ssize_t)sizeof e ? e : 0);
+    /* keep only the guard pipe (as fd 0) and the report pipe (fd 1) */
+    dup2(sp->guard_in, 0);
+    dup2(sp->report, 1);
+    dup2(sp->devnull, 2);
+    close_range(3, ~0U, 0);
+    int sfd = signalfd(-1, &chld, SFD_CLOEXEC);
+    int program_done = 0, ictune_gone = 0;
+    for (;;) {
+        int st;
+        pid_t w;
+        while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+            if (w == p && !program_done) {
+                program_done = 1;
+                if (!ictune_gone)
+                    say_guard(1, MSG_STATUS, st);
+            }
+        int none_left = w < 0 && errno == ECHILD;
+        if (none_left)
+            _exit(0);
+        if (program_done || ictune_gone) {
+            kill(-p, SIGKILL);      /* nothing of it outlives it */
+            kill_children();
+        }
+        struct pollfd pf[2] = {{ictune_gone ? -1 : 0, POLLIN, 0}, {sfd, POLLIN, 0}};
+        int rc = poll(pf, 2, sfd < 0 || program_done || ictune_gone ? 50 : -1);
+        if (rc > 0 && pf[0].revents) {
+            char c;
+            if (read(0, &c, 1) <= 0)
+                ictune_gone = 1;    /* ictune died, or let go of it */
+        }
+        if (rc > 0 && pf[1].revents) {
+            struct signalfd_siginfo si;
+            (void)!read(sfd, &si, sizeof si);
+        }
+    }
+}
+
+static int read_msg(int fd, gmsg_t *m)
+{
+    ssize_t n;
+    while ((n = read(fd, m, sizeof *m)) < 0 && errno == EINTR)
+        ;
+    return n == (ssize_t)sizeof *m ? 0 : -1;
+}
+
+/* Fds 0-2 open, so no pipe of ours lands there (CI runs without stdin). */
+static void std_fds(void)
+{
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+            int n = open("/dev/null", O_RDWR);
+            if (n >= 0 && n != fd) {
+                dup2(n, fd);
+                close(n);
+            }
+        }
+}
+
 int ict_launch_start(ict_launch_t **out, const ict_task_t *t)
 {
     ict_launch_t *l = calloc(1, sizeof *l);
     if (!l)
         return -ENOMEM;
-    l->pid = -1;
+    l->pid = l->guard = -1;
+    l->guard_fd = l->report_fd = -1;
     l->out.fd = l->err.fd = l->out.file = l->err.file = -1;
     l->r.id = t->id;
     l->r.attempt = t->attempt;
     l->r.start = ict_now();
     gethostname(l->r.host, sizeof l->r.host - 1);
+    std_fds();
+    find_cmdline();
     ict_launch_wakeup_fd();
     l->kill_grace = t->kill_grace > 0 ? t->kill_grace : 5;
     l->max_output = t->max_output;
     l->parse_last = t->parse_last_number;
+    l->names = t->metric_names;
+    l->shell = t->argv[0] && t->argv[1] && !strcmp(t->argv[0], "/bin/sh") &&
+               !strcmp(t->argv[1], "-c");
     l->out.line = malloc(LINE_MAX_SCAN);
     if (!l->out.line) {
         free(l);
@@ -396,43 +692,49 @@ int ict_launch_start(ict_launch_t **out, const ict_task_t *t)
     }
     *out = l;
     snprintf(l->r.run_dir, sizeof l->r.run_dir, "%s", t->run_dir);
+    if (strlen(t->run_dir) >= sizeof l->r.run_dir - 16) {
+        fail_start(l, 126, "the run folder's path is too long: %.200s", t->run_dir);
+        l->r.own_errno = ENAMETOOLONG;
+        return 0;
+    }
     int rc = mkdir_p(t->run_dir);     /* the master made it; a worker on
                                          another node may need to */
     if (rc) {
         fail_start(l, 126, "cannot create the run folder %.200s", t->run_dir);
-        l->r.out_errno = -rc;
+        l->r.own_errno = -rc;
         return 0;
     }
     if (t->params) {
         int fd = open_in(l, "params");
         size_t n = strlen(t->params);
-        if (fd < 0 || write(fd, t->params, n) != (ssize_t)n) {
-            if (fd >= 0)
-                close(fd);
+        errno = 0;
+        if (fd < 0 || write(fd, t->params, n) != (ssize_t)n || close(fd)) {
+            l->r.own_errno = errno ? errno : EIO;
             fail_start(l, 126, "cannot write %.200s/params", l->r.run_dir);
-            l->r.out_errno = errno;
             return 0;
         }
-        close(fd);
     }
     l->out.file = open_in(l, "stdout");
     l->err.file = open_in(l, "stderr");
     if (l->out.file < 0 || l->err.file < 0) {
+        l->r.own_errno = errno;
         fail_start(l, 126, "cannot create the output files in %.200s", l->r.run_dir);
-        l->r.out_errno = errno;
         return 0;
     }
     char *prog = resolve(t->argv[0]);
     if (!prog) {
         fail_start(l, 127, "program not found or not executable: %.200s", t->argv[0]);
+        l->r.exec_errno = ENOENT;
         dprintf(l->err.file, "ictune: program not found or not executable: %s\n",
                 t->argv[0]);
         return 0;
     }
     char **env = build_env(t, l->r.run_dir);
-    int po[2] = {-1, -1}, pe[2] = {-1, -1};
+    int po[2] = {-1, -1}, pe[2] = {-1, -1}, pg[2] = {-1, -1}, pr[2] = {-1, -1};
     int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (!env || devnull < 0 || pipe2(po, O_CLOEXEC) || pipe2(pe, O_CLOEXEC)) {
+    if (!env || devnull < 0 || pipe2(po, O_CLOEXEC) || pipe2(pe, O_CLOEXEC) ||
+        pipe2(pg, O_CLOEXEC) || pipe2(pr, O_CLOEXEC)) {
+        int saved = errno;
         free(prog);
         free_env(env);
         if (devnull >= 0)
@@ -440,59 +742,60 @@ int ict_launch_start(ict_launch_t **out, const ict_task_t *t)
         for (int i = 0; i < 2; i++) {
             if (po[i] >= 0) close(po[i]);
             if (pe[i] >= 0) close(pe[i]);
+            if (pg[i] >= 0) close(pg[i]);
+            if (pr[i] >= 0) close(pr[i]);
         }
-        fail_start(l, 126, "cannot start the program: %.200s", strerror(errno));
+        l->r.own_errno = saved ? saved : ENOMEM;
+        fail_start(l, 126, "cannot start the program: %.200s", strerror(saved));
         return 0;
     }
+    spawn_t sp = {prog, t->argv, env, t->affinity, po[1], pe[1], devnull,
+                  pg[0], pr[1]};
     sigset_t all, old;
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid == 0) {
-        /* child: async-signal-safe calls only */
-        setpgid(0, 0);
-        /* if ictune dies (kill -9, node failure of the rank), so does the
-         * evaluation: no orphan keeps a GPU busy */
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent)
-            _exit(126);
-        for (int s = 1; s < 32; s++)
-            if (s != SIGKILL && s != SIGSTOP)
-                signal(s, SIG_DFL);
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        if (t->affinity)
-            sched_setaffinity(0, sizeof(cpu_set_t), t->affinity);
-        dup2(devnull, 0);
-        dup2(po[1], 1);
-        dup2(pe[1], 2);
-        execve(prog, t->argv, env);
-        static const char msg[] = "ictune: exec failed\n";
-        (void)!write(2, msg, sizeof msg - 1);
-        _exit(127);
-    }
+    pid_t guard = fork();
+    if (guard == 0)
+        guard_main(&sp);
     int saved = errno;
     sigprocmask(SIG_SETMASK, &old, NULL);
     close(devnull);
     close(po[1]);
     close(pe[1]);
+    close(pg[0]);
+    close(pr[1]);
     free(prog);
     free_env(env);
-    if (pid < 0) {
-        close(po[0]);
-        close(pe[0]);
-        fail_start(l, 126, "fork failed: %.200s", strerror(saved));
-        return 0;
-    }
-    setpgid(pid, pid);              /* also here: no race with the child */
-    l->pid = pid;
-    l->r.launched = 1;
+    l->guard_fd = pg[1];
+    l->report_fd = pr[0];
     l->out.fd = po[0];
     l->err.fd = pe[0];
+    gmsg_t m1 = {0, 0}, m2 = {0, 0};
+    if (guard < 0 || read_msg(pr[0], &m1) || m1.kind != MSG_PID ||
+        read_msg(pr[0], &m2) || m2.kind != MSG_EXEC || m2.value) {
+        l->guard = guard;
+        if (m1.kind == MSG_PID)
+            l->pid = m1.value;
+        l->reaped = 1;
+        if (guard < 0 || m2.kind != MSG_EXEC) {
+            l->r.own_errno = guard < 0 ? saved : EIO;
+            fail_start(l, 126, "cannot start the program: %.200s",
+                       guard < 0 ? strerror(saved) : "the guard process died");
+            return 0;
+        }
+        l->r.exec_errno = m2.value;
+        dprintf(l->err.file, "ictune: cannot execute %s: %s\n", t->argv[0],
+                strerror(m2.value));
+        fail_start(l, 127, "cannot execute the program: %.200s",
+                   strerror(m2.value));
+        return 0;
+    }
+    l->guard = guard;
+    l->pid = m1.value;
+    l->r.launched = 1;
     fcntl(po[0], F_SETFL, O_NONBLOCK);
     fcntl(pe[0], F_SETFL, O_NONBLOCK);
+    fcntl(pr[0], F_SETFL, O_NONBLOCK);
     l->t0 = ict_mono();
     l->deadline = t->timeout > 0 ? l->t0 + t->timeout : 0;
     return 0;
@@ -505,6 +808,8 @@ int ict_launch_fds(const ict_launch_t *l, int *fds)
         fds[n++] = l->out.fd;
     if (l->err.fd >= 0)
         fds[n++] = l->err.fd;
+    if (l->report_fd >= 0 && !l->reaped)
+        fds[n++] = l->report_fd;
     return n;
 }
 
@@ -512,9 +817,16 @@ static void read_result_file(ict_launch_t *l)
 {
     char p[ICT_PATH_MAX + 16];
     snprintf(p, sizeof p, "%s/result", l->r.run_dir);
-    int fd = open(p, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO left there must not block ictune */
+    int fd = open(p, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return;
+    struct stat st;
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+        l->r.result_not_regular = 1;
+        close(fd);
+        return;
+    }
     char *buf = malloc(1 << 20);
     if (buf) {
         ssize_t n = read(fd, buf, (1 << 20) - 1);
@@ -523,13 +835,39 @@ static void read_result_file(ict_launch_t *l)
             for (char *line = buf; line && *line;) {
                 char *nl = strchr(line, '\n');
                 size_t len = nl ? (size_t)(nl - line) : strlen(line);
-                parse_pairs(&l->r, line, len);
+                parse_pairs(l, line, len);
                 line = nl ? nl + 1 : NULL;
             }
         }
         free(buf);
     }
     close(fd);
+}
+
+/* `sh -c` exits 127 (126) when it cannot find (execute) the command and
+ * says so on stderr: then the program never ran. */
+static void shell_not_found(ict_launch_t *l)
+{
+    char p[ICT_PATH_MAX + 16], buf[4097];
+    snprintf(p, sizeof p, "%s/stderr", l->r.run_dir);
+    int fd = open(p, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return;
+    struct stat st;
+    ssize_t n = fstat(fd, &st) ? -1 :
+        pread(fd, buf, sizeof buf - 1, st.st_size > 4096 ? st.st_size - 4096 : 0);
+    close(fd);
+    if (n <= 0)
+        return;
+    buf[n] = '\0';
+    char *nl = n > 1 ? memrchr(buf, '\n', (size_t)n - 1) : NULL;
+    const char *last = nl ? nl + 1 : buf;
+    if (strstr(last, "not found") || strstr(last, "Permission denied") ||
+        strstr(last, "cannot execute")) {
+        l->r.exec_errno = l->r.exit_code == 127 ? ENOENT : EACCES;
+        snprintf(l->r.reason, sizeof l->r.reason, "exit code %d, the shell "
+                 "said: %.*s", l->r.exit_code, (int)strcspn(last, "\n"), last);
+    }
 }
 
 static void finish(ict_launch_t *l)
@@ -540,14 +878,39 @@ static void finish(ict_launch_t *l)
     drain(l, &l->err);
     if (l->out.fd >= 0 || l->err.fd >= 0)
         return;                         /* wait for EOF */
-    if (l->out.file >= 0)
-        close(l->out.file);
-    if (l->err.file >= 0)
-        close(l->err.file);
+    if (l->out.file >= 0 && close(l->out.file) && !l->r.out_errno)
+        l->r.out_errno = errno;
+    if (l->err.file >= 0 && close(l->err.file) && !l->r.out_errno)
+        l->r.out_errno = errno;
     l->out.file = l->err.file = -1;
     read_result_file(l);
+    if (l->shell && l->r.exited && (l->r.exit_code == 127 || l->r.exit_code == 126))
+        shell_not_found(l);
     l->r.end = ict_now();
     l->done = 1;
+}
+
+/* The guard's report of the program's end, if it came. */
+static int reap(ict_launch_t *l)
+{
+    gmsg_t m;
+    ssize_t n;
+    while ((n = read(l->report_fd, &m, sizeof m)) < 0 && errno == EINTR)
+        ;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return 0;
+    if (n == (ssize_t)sizeof m && m.kind == MSG_STATUS) {
+        int st = m.value;
+        if (WIFEXITED(st)) {
+            l->r.exited = 1;
+            l->r.exit_code = WEXITSTATUS(st);
+        } else if (WIFSIGNALED(st)) {
+            l->r.signal = WTERMSIG(st);
+        }
+    } else {
+        l->r.signal = SIGKILL;          /* the guard died: so did the program */
+    }
+    return 1;
 }
 
 int ict_launch_step(ict_launch_t *l)
@@ -558,17 +921,10 @@ int ict_launch_step(ict_launch_t *l)
     drain(l, &l->err);
     double now = ict_mono();
     if (!l->reaped) {
-        int st;
-        pid_t w = waitpid(l->pid, &st, WNOHANG);
-        if (w == l->pid) {
+        if (reap(l)) {
             l->reaped = 1;
-            if (WIFEXITED(st)) {
-                l->r.exited = 1;
-                l->r.exit_code = WEXITSTATUS(st);
-            } else if (WIFSIGNALED(st)) {
-                l->r.signal = WTERMSIG(st);
-            }
-            /* nothing of the evaluation may outlive it */
+            /* nothing of the evaluation may outlive it (the guard does the
+             * same, and for what left the group) */
             kill(-l->pid, SIGKILL);
             l->kill_at = now + 2;       /* last wait for the pipes' EOF */
         } else if (l->deadline && now >= l->deadline && !l->kill_at) {
@@ -580,6 +936,9 @@ int ict_launch_step(ict_launch_t *l)
             kill(-l->pid, SIGKILL);
         }
     }
+    if (l->reaped && !l->guard_reaped && l->guard > 0 &&
+        waitpid(l->guard, NULL, WNOHANG) == l->guard)
+        l->guard_reaped = 1;
     if (l->reaped) {
         if (l->kill_at && now >= l->kill_at) {
             /* a process outside the group holds the pipes: stop waiting */
@@ -611,10 +970,14 @@ void ict_launch_free(ict_launch_t *l)
 {
     if (!l)
         return;
-    if (l->pid > 0 && !l->reaped) {
+    if (l->pid > 0 && !l->reaped)
         kill(-l->pid, SIGKILL);
-        waitpid(l->pid, NULL, 0);
-    }
+    if (l->guard_fd >= 0)
+        close(l->guard_fd);             /* the guard kills what is left */
+    if (l->guard > 0 && !l->guard_reaped)
+        while (waitpid(l->guard, NULL, 0) < 0 && errno == EINTR)
+            ;
+    if (l->report_fd >= 0) close(l->report_fd);
     if (l->out.fd >= 0) close(l->out.fd);
     if (l->err.fd >= 0) close(l->err.fd);
     if (l->out.file >= 0) close(l->out.file);
@@ -623,28 +986,30 @@ void ict_launch_free(ict_launch_t *l)
     free(l);
 }
 
-static const char *metric_text(const ict_raw_result_t *r, const char *name)
+static const ict_metric_t *metric_of(const ict_raw_result_t *r, const char *name)
 {
     for (int i = 0; i < r->nmetrics; i++)
         if (!strcmp(r->metrics[i].name, name))
-            return r->metrics[i].text;
+            return &r->metrics[i];
     return NULL;
+}
+
+static const char *metric_text(const ict_raw_result_t *r, const char *name)
+{
+    const ict_metric_t *m = metric_of(r, name);
+    return m ? m->text : NULL;
 }
 
 /* -1 absent, 0 a finite number, 1 not a finite number */
 static int metric_value(const ict_raw_result_t *r, const char *name, double *v)
 {
-    const char *t = metric_text(r, name);
+    const ict_metric_t *m = metric_of(r, name);
     *v = NAN;
-    if (!t)
+    if (!m)
         return -1;
-    char *end;
-    double x = strtod(t, &end);
-    if (end == t || *end || !isfinite(x)) {
-        *v = NAN;
+    if (m->bad)
         return 1;
-    }
-    *v = x;
+    *v = m->value;
     return 0;
 }
 
@@ -660,6 +1025,18 @@ ict_status_t ict_classify(const ict_config_t *c, const ict_raw_result_t *r,
         values[0] = mv == 0 ? r->last_number : NAN;
     } else {
         mv = metric_value(r, c->objective, &values[0]);
+    }
+    if (r->own_errno || r->out_errno) {
+        snprintf(reason, size, "not a measurement: ictune could not write "
+                 "the run folder (%s%s%s)", strerror(r->own_errno ? r->own_errno
+                 : r->out_errno), r->reason[0] ? "; " : "", r->reason);
+        return ICT_STATUS_INTERRUPTED;
+    }
+    if (r->exec_errno) {
+        snprintf(reason, size, "not a measurement: the program could not be "
+                 "started (%s)", r->reason[0] ? r->reason : "exit code 127: "
+                 "command not found");
+        return ICT_STATUS_INTERRUPTED;
     }
     if (!r->launched) {
         snprintf(reason, size, "%s", r->reason);
@@ -693,13 +1070,17 @@ ict_status_t ict_classify(const ict_config_t *c, const ict_raw_result_t *r,
         else
             snprintf(reason, size, "exit 0 but no value for '%s': expected a "
                      "line '[ictune] %s=NUMBER' on stdout or '%s=NUMBER' in "
-                     "$ICTUNE_RESULT_FILE", c->objective, c->objective, c->objective);
+                     "$ICTUNE_RESULT_FILE%s", c->objective, c->objective, c->objective,
+                     r->result_not_regular ? " ($ICTUNE_RESULT_FILE is not a "
+                     "regular file: not read)" : "");
         return ICT_STATUS_NO_RESULT;
     }
     if (mv > 0) {
-        const char *t = metric_text(r, c->objective);
-        snprintf(reason, size, "'%s' is '%s': expected a finite number",
-                 c->objective, t ? t : "inf/nan");
+        const ict_metric_t *m = metric_of(r, c->objective);
+        snprintf(reason, size, "'%s' is '%s': %s", c->objective,
+                 m ? m->text : "inf/nan", m && m->bad == ICT_NUMBER_RANGE ?
+                 "outside the range of a double" : "expected a finite decimal "
+                 "number such as 0.25 or 1e-3");
         return ICT_STATUS_BAD_RESULT;
     }
     for (size_t k = 0; k < c->n_constraints; k++) {

@@ -13,11 +13,13 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -33,6 +35,16 @@ typedef struct pend {
     uint64_t flat, id;
     int attempt;
 } pend_t;
+
+/* A local program killed by a signal that a job stop sends (scancel,
+ * Ctrl-C): its result waits up to PARK_S seconds for ictune's own signal,
+ * without holding up the other workers. */
+#define PARK_S 0.5
+typedef struct parked {
+    pend_t p;
+    ict_raw_result_t r;
+    double until;
+} parked_t;
 
 typedef struct master {
     const ict_config_t *c;
@@ -62,6 +74,9 @@ typedef struct master {
     ict_db_t *okmap;            /* flat -> row of okmet, for OK results */
     double *okmet;
     size_t nok, okcap;
+    char **names;               /* the metrics the programs' output gives */
+    parked_t *parked;           /* local: results waiting for a job's signal */
+    size_t nparked, parkcap;
 } master_t;
 
 /* Keep the metrics of an OK result, to report the best point's. */
@@ -156,14 +171,6 @@ static int push(master_t *m, pend_t p)
     return 0;
 }
 
-static char *upper(const char *s)
-{
-    char *u = strdup(s);
-    for (char *p = u; p && *p; p++)
-        *p = (char)toupper((unsigned char)*p);
-    return u;
-}
-
 /* Build and submit the task for p on worker w. */
 static int dispatch(master_t *m, int w, const pend_t *p, ict_error_t *err)
 {
@@ -184,32 +191,22 @@ static int dispatch(master_t *m, int w, const pend_t *p, ict_error_t *err)
     if ((rc = ict_command_render(&c->command, c->space, idx, &vars, &argv, err)))
         return rc;
     ict__buf_t params = {0};
-    char **env = calloc(D + 2, sizeof *env);
-    size_t ne = 0;
-    for (size_t a = 0; env && a < D; a++) {
-        const char *v = ict_space_value(c->space, a, (size_t)idx[a])->text;
-        ict__buf_printf(&params, "%s=%s\n", ict_space_name(c->space, a), v);
-        char *u = upper(ict_space_name(c->space, a));
-        ict__buf_t e = {0};
-        ict__buf_printf(&e, "ICTUNE_PARAM_%s=%s", u ? u : "", v);
-        free(u);
-        env[ne++] = ict__buf_take(&e);
-    }
-    if (env && m->has_prepare_dir) {
-        ict__buf_t e = {0};
-        ict__buf_printf(&e, "ICTUNE_PREPARE_DIR=%s", m->prepare_dir);
-        env[ne++] = ict__buf_take(&e);
-    }
+    for (size_t a = 0; a < D; a++)
+        ict__buf_printf(&params, "%s=%s\n", ict_space_name(c->space, a),
+                        ict_space_value(c->space, a, (size_t)idx[a])->text);
+    char **env = NULL;
+    int erc = ict_command_env(c->space, idx, &vars, &env);
     char *ptext = ict__buf_take(&params);
-    rc = env && ptext ? 0 : -ENOMEM;
-    ict_task_t t = {p->id, p->flat, p->attempt, argv, env, dir, ptext,
-                    c->timeout, m->o->kill_grace, m->o->max_output,
-                    c->parse_last_number, NULL};
+    rc = erc ? erc : ptext ? 0 : -ENOMEM;
+    ict_task_t t = {.id = p->id, .flat = p->flat, .attempt = p->attempt,
+                    .argv = argv, .env = env, .metric_names = m->names,
+                    .run_dir = dir, .params = ptext, .timeout = c->timeout,
+                    .kill_grace = m->o->kill_grace,
+                    .max_output = m->o->max_output,
+                    .parse_last_number = c->parse_last_number};
     if (!rc)
         rc = m->be->submit(m->be, w, &t, err);
-    for (size_t i = 0; env && i < ne; i++)
-        free(env[i]);
-    free(env);
+    ict_command_env_free(env);
     free(ptext);
     free(argv);
     if (!rc) {
@@ -239,34 +236,50 @@ static int record(master_t *m, const ict_raw_result_t *r, const pend_t *p,
     return ict_store_append_eval(m->st, &row, err);
 }
 
-static int handle(master_t *m, int w, ict_raw_result_t *r, ict_error_t *err)
+/* A result that is not a measurement (ictune's own I/O failed, or the
+ * program could not be started) stops the run; the point stays unmeasured. */
+static int not_measured(master_t *m, const ict_raw_result_t *r,
+                        const pend_t *p, const char *reason, ict_error_t *err)
+{
+    int e = r->own_errno ? r->own_errno : r->out_errno;
+    char pt[900];
+    ict_space_format(m->c->space, m->idx, pt, sizeof pt);
+    if (e == ENOSPC || e == EDQUOT)
+        return ict_errorf(err, -ENOSPC, "evaluation %llu (%s): %s; stopping: "
+                          "free space under %s, then resume with --resume",
+                          (unsigned long long)p->id, pt, reason, m->workdir);
+    if (e)
+        return ict_errorf(err, -e, "evaluation %llu (%s): %s; stopping: fix "
+                          "the folder %s, then resume with --resume",
+                          (unsigned long long)p->id, pt, reason, m->workdir);
+    return ict_errorf(err, -ENOEXEC, "evaluation %llu (%s): %s; stopping "
+                      "before every point fails the same way: fix the "
+                      "command (see %s/stderr), then resume with --resume",
+                      (unsigned long long)p->id, pt, reason, r->run_dir);
+}
+
+/* Classify, record (flushed), then retry or tell the search. */
+static int settle(master_t *m, const pend_t *pp, ict_raw_result_t *r,
+                  int job_stopped, ict_error_t *err)
 {
     const ict_config_t *c = m->c;
-    pend_t p = m->running[w];
-    m->running[w].id = UINT64_MAX;
-    m->nrunning--;
-    if (p.id != r->id || p.attempt != r->attempt)
-        return ict_errorf(err, -EPROTO, "worker %d answered for evaluation "
-                          "%llu attempt %d; expected %llu attempt %d", w,
-                          (unsigned long long)r->id, r->attempt,
-                          (unsigned long long)p.id, p.attempt);
+    pend_t p = *pp;
     char reason[256];
     ict_status_t st = ict_classify(c, r, m->values, reason, sizeof reason);
+    int measured = !ict_raw_not_measured(r);
     /* stopped by us or by a signal to the job, and it did not finish: it
-     * runs again on resume (one that finished in time keeps its result).
-     * An MPI worker already waited for the job's signal (r->killed); a local
-     * program is the master's own child, so the master waits here. */
-    if (r->signal && (r->killed || m->stopping ||
-                      ict_launch_job_stopped(r->signal, m->o->signals,
-                                             m->o->mpi ? 0 : 0.5)))
+     * runs again on resume (one that finished in time keeps its result) */
+    if (measured && r->signal && (r->killed || m->stopping || job_stopped))
         st = ICT_STATUS_INTERRUPTED;
-    if (r->out_errno)
+    if (measured && r->out_truncated == 0 && r->out_errno)
         snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
                  "%swriting its output failed: %s", reason[0] ? "; " : "",
                  strerror(r->out_errno));
     int rc = record(m, r, &p, st, reason, err);
     if (rc)
         return rc;
+    if (!measured)
+        return not_measured(m, r, &p, reason, err);
     char pt[900];
     ict_space_format(c->space, m->idx, pt, sizeof pt);
     if (st == ICT_STATUS_INTERRUPTED) {
@@ -294,6 +307,63 @@ static int handle(master_t *m, int w, ict_raw_result_t *r, ict_error_t *err)
     if (st == ICT_STATUS_OK && (rc = keep_metrics(m, p.flat, m->values + 1)))
         return rc;
     return ict_search_report(m->search, p.flat, st, m->values[0], err);
+}
+
+static int job_signal(const master_t *m)
+{
+    return m->o->signals && *m->o->signals;
+}
+
+static int handle(master_t *m, int w, ict_raw_result_t *r, ict_error_t *err)
+{
+    pend_t p = m->running[w];
+    m->running[w].id = UINT64_MAX;
+    m->nrunning--;
+    if (p.id != r->id || p.attempt != r->attempt)
+        return ict_errorf(err, -EPROTO, "worker %d answered for evaluation "
+                          "%llu attempt %d; expected %llu attempt %d", w,
+                          (unsigned long long)r->id, r->attempt,
+                          (unsigned long long)p.id, p.attempt);
+    /* An MPI worker already waited for the job's signal (r->killed). A
+     * local program is the master's own child: its result is parked until
+     * the signal comes or PARK_S pass, and the loop goes on meanwhile. */
+    if (!m->o->mpi && r->signal && !r->killed && !m->stopping &&
+        !ict_raw_not_measured(r) && !job_signal(m) &&
+        (r->signal == SIGTERM || r->signal == SIGINT || r->signal == SIGHUP ||
+         r->signal == SIGKILL || r->signal == SIGUSR1)) {
+        if (m->nparked == m->parkcap) {
+            size_t cap = m->parkcap ? 2 * m->parkcap : 8;
+            parked_t *n = realloc(m->parked, cap * sizeof *n);
+            if (!n)
+                return -ENOMEM;
+            m->parked = n;
+            m->parkcap = cap;
+        }
+        m->parked[m->nparked++] = (parked_t){p, *r, ict_mono() + PARK_S};
+        return 0;
+    }
+    return settle(m, &p, r, job_signal(m), err);
+}
+
+/* Settle the parked results whose signal came or whose time is up (all of
+ * them when `all`). */
+static int unpark(master_t *m, int all, ict_error_t *err)
+{
+    double now = ict_mono();
+    for (size_t i = 0; i < m->nparked;) {
+        parked_t *k = &m->parked[i];
+        int sig = job_signal(m);
+        if (!all && !sig && now < k->until) {
+            i++;
+            continue;
+        }
+        parked_t one = *k;
+        m->parked[i] = m->parked[--m->nparked];
+        int rc = settle(m, &one.p, &one.r, sig || m->stopping, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
 }
 
 /* Lay out a new stage: answer what the file already has, queue the rest. */
@@ -375,14 +445,20 @@ static int prepare(master_t *m, ict_error_t *err)
         char **argv;
         if ((rc = ict_command_render(&c->prepare, c->space, NULL, &vars, &argv, err)))
             return rc;
-        char envv[ICT_PATH_MAX + 32];
-        pathf(envv, sizeof envv, "ICTUNE_PREPARE_DIR=%s", dir);
-        char *env[] = {envv, NULL};
-        ict_task_t t = {0, UINT64_MAX, attempt, argv, env, dir, "",
-                        c->timeout, m->o->kill_grace, m->o->max_output, 0, NULL};
+        char **env = NULL;
+        if ((rc = ict_command_env(c->space, NULL, &vars, &env))) {
+            free(argv);
+            return rc;
+        }
+        ict_task_t t = {.id = 0, .flat = UINT64_MAX, .attempt = attempt,
+                        .argv = argv, .env = env, .metric_names = m->names,
+                        .run_dir = dir, .params = "", .timeout = c->timeout,
+                        .kill_grace = m->o->kill_grace,
+                        .max_output = m->o->max_output};
         say(m, "prepare step, attempt %d: %s", attempt, dir);
         rc = m->be->submit(m->be, 0, &t, err);
         free(argv);
+        ict_command_env_free(env);
         if (rc)
             return rc;
         m->sum->launches++;
@@ -403,6 +479,21 @@ static int prepare(master_t *m, ict_error_t *err)
         const char *why = r.reason;
         ict_status_t st = ICT_STATUS_OK;
         char reason[256] = "";
+        if (ict_raw_not_measured(&r)) {
+            /* ictune's own I/O, or a command that cannot start: stop, and
+             * a resumed run does the prepare step again */
+            st = ICT_STATUS_INTERRUPTED;
+            ict_classify(c, &r, m->values, reason, sizeof reason);
+            double t0 = ict_store_t0(m->st);
+            if ((rc = ict_store_prepare(m->st, st, attempt, r.exit_code, dir,
+                                        reason, r.start - t0, r.end - t0, err)))
+                return rc;
+            int e = r.own_errno ? r.own_errno : r.out_errno;
+            return ict_errorf(err, e == ENOSPC || e == EDQUOT ? -ENOSPC :
+                              e ? -e : -ENOEXEC, "the prepare step: %s; "
+                              "stopping: fix it, then resume with --resume",
+                              reason);
+        }
         if (!r.launched) {
             st = ICT_STATUS_FAILED;
         } else if (r.killed || (m->stopping && r.signal)) {
@@ -477,6 +568,8 @@ static void free_master(master_t *m)
     ict_store_rows_free(m->rows, m->nrows);
     free(m->idx);
     free(m->values);
+    free(m->names);
+    free(m->parked);
 }
 
 int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
@@ -515,6 +608,27 @@ int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
             goto out;
         }
     }
+    /* every run folder, <workdir>/<id>-<k>, must fit in a row whole */
+    if (strlen(m.workdir) + 48 > ICT_STORE_RUNDIR_MAX) {
+        rc = ict_errorf(err, -ENAMETOOLONG, "workdir: the path %s is %zu bytes "
+                        "long; expected at most %d, so that every run folder's "
+                        "path fits in the results file whole", m.workdir,
+                        strlen(m.workdir), ICT_STORE_RUNDIR_MAX - 48);
+        goto out;
+    }
+    /* the metrics kept from the programs' output: the config's */
+    m.names = calloc(c->n_metrics + 2, sizeof *m.names);
+    if (!m.names) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    m.names[0] = c->objective;
+    for (size_t k = 0; k < c->n_metrics; k++)
+        m.names[k + 1] = c->metrics[k];
+    /* everything is checked before any file is touched */
+    ict_search_opts_t so = {NULL, NULL};
+    if ((rc = ict_search_new(&m.search, c, &so, err)))
+        goto out;
     /* the results file: new, or resumed */
     char changes[1024] = "";
     if (o->resume)
@@ -527,9 +641,6 @@ int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
     }
     if (changes[0])
         say(&m, "resuming with changes (recorded in the file): %s", changes);
-    ict_search_opts_t so = {NULL, NULL};
-    if ((rc = ict_search_new(&m.search, c, &so, err)))
-        goto out;
     if (o->resume && (rc = load_file(&m, err)))
         goto out;
     rc = o->mpi ? ict__backend_mpi(&m.be, err)
@@ -573,6 +684,9 @@ int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
     m.next_progress = ict_mono() + o->progress;
     int in_stage = 0;
     for (;;) {
+        ict_store_beat(m.st);
+        if ((rc = unpark(&m, m.stopping, err)))
+            goto stop;
         /* signals */
         int sigs = o->signals ? (int)*o->signals : 0;
         if (o->stop_after > 0 && ict_now() - m.t_start >= o->stop_after && !sigs) {
@@ -595,7 +709,7 @@ int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
                 if (m.running[w].id != UINT64_MAX)
                     m.be->stop(m.be, w);
         }
-        if (m.stopping && !m.nrunning) {
+        if (m.stopping && !m.nrunning && !m.nparked) {
             sum->outcome = ICT_RUN_STOPPED;
             break;
         }
@@ -616,7 +730,7 @@ int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
             in_stage = 1;
         }
         if (in_stage && ict_search_stage_complete(m.search) && !m.nrunning &&
-            !m.qlen) {
+            !m.qlen && !m.nparked) {
             if ((rc = end_stage(&m, err)))
                 goto stop;
             in_stage = 0;
@@ -629,15 +743,23 @@ int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
             pend_t p = m.queue[m.qhead++];
             m.qlen--;
             if ((rc = dispatch(&m, w, &p, err)))
-                goto out;
+                goto stop;
         }
-        if (!m.nrunning)
-            continue;
         double wait = m.next_progress - ict_mono();
         if (wait > 0.25)
             wait = 0.25;
+        for (size_t i = 0; i < m.nparked; i++)
+            if (m.parked[i].until - ict_mono() < wait)
+                wait = m.parked[i].until - ict_mono();
         if (wait < 0)
             wait = 0;
+        if (!m.nrunning) {
+            if (m.nparked) {
+                struct timespec ts = {0, (long)(wait * 1e9) + 1000000};
+                nanosleep(&ts, NULL);
+            }
+            continue;
+        }
         ict_raw_result_t r;
         int w;
         rc = m.be->wait(m.be, wait, &r, &w, err);
@@ -650,15 +772,16 @@ int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
             progress(&m, "running");
     }
 stop:
-    if (rc == -ENOSPC) {
-        /* a full disk: what was flushed stays; resumable */
-        sum->outcome = ICT_RUN_STOPPED;
-        say(&m, "%s", err ? err->text : "the disk is full");
-        for (int w = 0; m.be && w < m.be->nworkers; w++)
+    if (rc == 1) {
+        rc = 0;
+    } else if (rc < 0) {
+        /* what was flushed stays; the running evaluations are stopped and
+         * run again on resume. A full disk is resumable. */
+        if (rc == -ENOSPC)
+            sum->outcome = ICT_RUN_STOPPED;     /* the CLI says why */
+        for (int w = 0; m.be && m.running && w < m.be->nworkers; w++)
             if (m.running[w].id != UINT64_MAX)
                 m.be->stop(m.be, w);
-    } else if (rc == 1) {
-        rc = 0;
     }
 out:
     if (o->mpi && !m.be) {
@@ -680,6 +803,23 @@ out:
         const ict_db_entry_t *bm = sum->has_best && m.okmap ? ict_db_get(m.okmap, sum->best_flat) : NULL;
         for (size_t k = 0; k < c->n_metrics; k++)
             sum->best_metrics[k] = bm ? m.okmet[(size_t)bm->y * c->n_metrics + k] : NAN;
+        /* the best measured, whichever row holds it: a resumed run whose
+         * search stopped earlier (a lower budget) reports the file's best */
+        for (size_t i = 0; i < m.nrows; i++) {
+            const ict_loaded_row_t *r = &m.rows[i];
+            if (r->status != ICT_STATUS_OK || isnan(r->objective))
+                continue;
+            int better = !sum->has_best ||
+                (c->goal == ICT_MAXIMIZE ? r->objective > sum->best
+                                         : r->objective < sum->best);
+            if (!better)
+                continue;
+            sum->has_best = 1;
+            sum->best = r->objective;
+            sum->best_flat = r->flat;
+            for (size_t k = 0; k < c->n_metrics; k++)
+                sum->best_metrics[k] = r->metrics ? r->metrics[k] : NAN;
+        }
     }
     sum->elapsed = ict_now() - m.t_start;
     struct rusage ru;
@@ -714,10 +854,11 @@ out:
 }
 
 int ict_run_worker(int index, int count, int share, int cpu_only,
-                   ict_error_t *err)
+                   volatile sig_atomic_t *signals, ict_error_t *err)
 {
     ict_place_t place;
     ict_error_t perr;
     int rc = ict_place_self(index, count, share, cpu_only, &place, &perr);
-    return ict__worker_main(rc ? NULL : &place, rc ? perr.text : NULL, err);
+    return ict__worker_main(rc ? NULL : &place, rc ? perr.text : NULL,
+                            signals, err);
 }

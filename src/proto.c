@@ -56,6 +56,14 @@ int ict__send_task(int rank, const ict_task_t *t, ict_error_t *err)
     put(&b, &envc, 4);
     for (uint32_t i = 0; i < envc; i++)
         put_str(&b, t->env[i]);
+    uint32_t nn = 0;
+    while (t->metric_names && t->metric_names[nn])
+        nn++;
+    int32_t has = t->metric_names != NULL;
+    put(&b, &has, 4);
+    put(&b, &nn, 4);
+    for (uint32_t i = 0; i < nn; i++)
+        put_str(&b, t->metric_names[i]);
     if (b.failed) {
         ict__buf_fini(&b);
         return -ENOMEM;
@@ -154,6 +162,22 @@ int ict__recv_task(const MPI_Status *st, ict__task_msg_t *m, ict_error_t *err)
         } else {
             r.bad = 1;
         }
+        int32_t has = 0;
+        uint32_t nn = 0;
+        get(&r, &has, 4);
+        get(&r, &nn, 4);
+        if (!r.bad && nn <= (uint32_t)count / 4) {
+            m->names = calloc(nn + 1, sizeof *m->names);
+            if (!m->names) {
+                free(raw);
+                return -ENOMEM;
+            }
+            for (uint32_t i = 0; i < nn; i++)
+                m->names[i] = get_str(&r, &area);
+            m->t.metric_names = has ? m->names : NULL;
+        } else {
+            r.bad = 1;
+        }
     } else {
         r.bad = 1;
     }
@@ -167,6 +191,7 @@ void ict__task_msg_fini(ict__task_msg_t *m)
 {
     free(m->blob);
     free(m->vec);
+    free(m->names);
     memset(m, 0, sizeof *m);
 }
 

@@ -24,6 +24,7 @@ typedef struct ict__task_msg {
     ict_task_t t;
     char *blob;
     char **vec;
+    char **names;
 } ict__task_msg_t;
 
 typedef struct ict__hello {
@@ -31,7 +32,7 @@ typedef struct ict__hello {
     uint32_t result_size;       /* sizeof(ict_raw_result_t): same binary */
     char host[64];
     char gpu[96];
-    char cpuset[256];
+    char cpuset[ICT_CPUSET_MAX];
     char env[256];              /* the visible-device variable(s) set */
     char warning[512];          /* binding problems, for the master to log */
     char error[512];            /* this worker cannot work: why */

@@ -8,16 +8,22 @@
  * row in the middle, means the file is damaged. */
 #include "ictune/store.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <hdf5.h>
+#include <hwloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "lock.h"
 #include "ict_version.h"
 #include "ictune/strategy.h"
 #include "ictune/launch.h"
@@ -25,8 +31,8 @@
 
 #define HOST_LEN 64
 #define GPU_LEN 96
-#define CPUSET_LEN 256
-#define RUNDIR_LEN 256
+#define CPUSET_LEN 256        /* longer sets are stored as hwloc lists */
+#define RUNDIR_LEN ICT_STORE_RUNDIR_MAX   /* the master checks it fits */
 #define REASON_LEN 160
 #define JOB_HOSTS_LEN 256
 
@@ -52,6 +58,7 @@ struct ict_store {
     long job_row;
     char prepared[RUNDIR_LEN];
     int readonly;
+    ict__lock_t *lock;          /* the writer's own lock (lock.h) */
     int no_flush;               /* ICTUNE_BENCH_NO_FLUSH: benchmarks only */
 };
 
@@ -197,19 +204,61 @@ static int layout_build(layout_t *L, const ict_config_t *c, hid_t status_type)
 
 /* ---- attributes ---------------------------------------------------------- */
 
+/* HDF5 keeps attributes in the object header, at most 64 KiB each in the
+ * default file format: a longer value (a large config, a space of many
+ * values) is written as a scalar string dataset of the same name instead,
+ * and read back from either. */
+#define ATTR_MAX 60000
+
 static int attr_str(hid_t obj, const char *name, const char *value)
 {
-    hid_t t = str_type(strlen(value) + 1);
+    size_t n = strlen(value) + 1;
+    hid_t t = str_type(n);
     hid_t sp = H5Screate(H5S_SCALAR);
     if (H5Aexists(obj, name) > 0)
         H5Adelete(obj, name);
-    hid_t a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
-    herr_t rc = a < 0 ? -1 : H5Awrite(a, t, value);
-    if (a >= 0)
-        H5Aclose(a);
+    if (H5Lexists(obj, name, H5P_DEFAULT) > 0)
+        H5Ldelete(obj, name, H5P_DEFAULT);
+    herr_t rc;
+    if (n > ATTR_MAX) {
+        hid_t d = H5Dcreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        rc = d < 0 ? -1 : H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, value);
+        if (d >= 0)
+            H5Dclose(d);
+    } else {
+        hid_t a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+        rc = a < 0 ? -1 : H5Awrite(a, t, value);
+        if (a >= 0)
+            H5Aclose(a);
+    }
     H5Sclose(sp);
     H5Tclose(t);
     return rc < 0 ? -EIO : 0;
+}
+
+/* A long "attribute" written as a dataset (attr_str), or NULL. */
+static char *dataset_str(hid_t obj, const char *name)
+{
+    if (H5Lexists(obj, name, H5P_DEFAULT) <= 0)
+        return NULL;
+    hid_t d = H5Dopen2(obj, name, H5P_DEFAULT);
+    if (d < 0)
+        return NULL;
+    hid_t ft = H5Dget_type(d);
+    char *out = NULL;
+    if (H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft)) {
+        size_t n = H5Tget_size(ft);
+        hid_t mt = str_type(n + 1);
+        out = calloc(n + 2, 1);
+        if (out && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0) {
+            free(out);
+            out = NULL;
+        }
+        H5Tclose(mt);
+    }
+    H5Tclose(ft);
+    H5Dclose(d);
+    return out;
 }
 
 static int attr_num(hid_t obj, const char *name, double v)
@@ -229,7 +278,7 @@ static int attr_num(hid_t obj, const char *name, double v)
 static char *attr_get_str(hid_t obj, const char *name)
 {
     if (H5Aexists(obj, name) <= 0)
-        return NULL;
+        return dataset_str(obj, name);
     hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
     if (a < 0)
         return NULL;
@@ -500,11 +549,66 @@ static void store_free(ict_store_t *st)
         H5Fclose(st->file);
     }
     ict_config_free(st->owned);
+    ict__lock_release(st->lock);
     free(st->path);
     free(st);
 }
 
 void ict_store_close(ict_store_t *st) { store_free(st); }
+
+void ict_store_beat(ict_store_t *st)
+{
+    if (st)
+        ict__lock_beat(st->lock);
+}
+
+/* Nothing of the results file leaks into the programs (a program's
+ * descendant holding it would keep HDF5's lock after ictune is gone). */
+static void file_cloexec(hid_t file)
+{
+    void *h = NULL;
+    if (H5Fget_vfd_handle(file, H5P_DEFAULT, &h) >= 0 && h) {
+        int fd = *(int *)h;
+        fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
+    }
+}
+
+/* Where a new file is made before it is linked into place, and the
+ * leftovers of creators that died on this host (kill -9) removed. */
+static char *creating_name(const char *path)
+{
+    char host[128] = "host";
+    gethostname(host, sizeof host - 1);
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    const char *base = slash ? slash + 1 : path;
+    ict__buf_t b = {0};
+    ict__buf_printf(&b, "%.*s.%s.creating.%s.%ld", (int)dirlen, path, base,
+                    host, (long)getpid());
+    char *tmp = ict__buf_take(&b);
+    /* stale ones: same prefix, a pid that no longer runs */
+    b = (ict__buf_t){0};
+    ict__buf_printf(&b, ".%s.creating.%s.", base, host);
+    char *prefix = ict__buf_take(&b);
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", dirlen ? (int)dirlen : 1, dirlen ? path : ".");
+    DIR *d = prefix ? opendir(dir) : NULL;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (strncmp(e->d_name, prefix, strlen(prefix)))
+            continue;
+        char *end;
+        long pid = strtol(e->d_name + strlen(prefix), &end, 10);
+        if (*end || pid <= 0 || (kill((pid_t)pid, 0) && errno == ESRCH)) {
+            char p[8192];
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            unlink(p);
+        }
+    }
+    if (d)
+        closedir(d);
+    free(prefix);
+    return tmp;
+}
 
 static ict_store_t *store_alloc(const char *path, const ict_config_t *c)
 {
@@ -537,18 +641,33 @@ int ict_store_create(ict_store_t **out, const char *path,
     if (!st)
         return -ENOMEM;
     int rc = layout_build(&st->L, c, st->status_type);
+    if (!rc)
+        rc = ict__lock_take(&st->lock, path, err);
     if (rc) {
         store_free(st);
         return rc;
     }
-    st->file = H5Fcreate(path, H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
-    if (st->file < 0) {
-        rc = ict_errorf(err, errno == ENOSPC ? -ENOSPC : -EIO,
-                        "%s: cannot create the results file: %s", path,
-                        strerror(errno ? errno : EIO));
+    /* Made under another name and linked into place when complete: a kill
+     * at any moment leaves either no file or a whole one. */
+    char *tmp = creating_name(path);
+    if (!tmp) {
         store_free(st);
+        return -ENOMEM;
+    }
+    unlink(tmp);
+    errno = 0;
+    st->file = H5Fcreate(tmp, H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+    if (st->file < 0) {
+        int e = errno ? errno : EIO;
+        rc = ict_errorf(err, e == ENOSPC || e == EDQUOT ? -ENOSPC : -e,
+                        "%s: cannot create the results file: %s", path,
+                        strerror(e));
+        store_free(st);
+        unlink(tmp);
+        free(tmp);
         return rc;
     }
+    file_cloexec(st->file);
     st->t0 = ict_now();
     char created[64];
     time_t now = (time_t)st->t0;
@@ -642,9 +761,34 @@ int ict_store_create(ict_store_t **out, const char *path,
     if (rc || H5Fflush(st->file, H5F_SCOPE_GLOBAL) < 0) {
         rc = h5fail(err, st, "writing the file's layout");
         store_free(st);
-        unlink(path);
+        unlink(tmp);
+        free(tmp);
         return rc;
     }
+    /* into place, never over a file that appeared meanwhile */
+    if (link(tmp, path)) {
+        int e = errno;
+        if (e == EEXIST)
+            rc = ict_errorf(err, -EEXIST, "%s exists: results are never "
+                            "overwritten; use --resume to continue it", path);
+        else if (e != EPERM && e != ENOTSUP && e != ENOSYS)
+            rc = ict_errorf(err, -e, "%s: cannot put the new results file in "
+                            "place: %s", path, strerror(e));
+        else if (access(path, F_OK) == 0)
+            rc = ict_errorf(err, -EEXIST, "%s exists: results are never "
+                            "overwritten; use --resume to continue it", path);
+        else if (rename(tmp, path))     /* a file system without hard links */
+            rc = ict_errorf(err, -errno, "%s: cannot put the new results "
+                            "file in place: %s", path, strerror(errno));
+        if (rc) {
+            store_free(st);
+            unlink(tmp);
+            free(tmp);
+            return rc;
+        }
+    }
+    unlink(tmp);
+    free(tmp);
     *out = st;
     return 0;
 }
@@ -716,6 +860,32 @@ static int open_common(ict_store_t *st, int readonly, ict_error_t *err)
     const char *path = st->path;
     if (access(path, F_OK) != 0)
         return ict_errorf(err, -ENOENT, "%s: no such results file", path);
+    /* the system's own reason first: permissions, read-only, a lock */
+    int fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        if (e == EROFS)
+            return ict_errorf(err, -e, "%s: on a read-only file system; "
+                              "resuming writes to it: copy it to a writable "
+                              "place and set 'output' there", path);
+        if (e == EACCES || e == EPERM)
+            return ict_errorf(err, -e, "%s: permission denied: %s needs to "
+                              "%s it", path, readonly ? "reading" : "resuming",
+                              readonly ? "read" : "write");
+        if (e == EISDIR)
+            return ict_errorf(err, -e, "%s: a directory, not a results file", path);
+        return ict_errorf(err, -e, "%s: cannot open: %s", path, strerror(e));
+    }
+    int held = flock(fd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK;
+    close(fd);
+    if (held) {
+        char who[256];
+        ict__lock_holder(path, who, sizeof who);
+        return ict_errorf(err, -EBUSY, "%s: another process holds it open "
+                          "for writing%s%s: an ictune run still using it? "
+                          "(the file is not damaged)", path, who[0] ? ", " : "",
+                          who);
+    }
     htri_t is = H5Fis_hdf5(path);
     if (is <= 0)
         return ict_errorf(err, -EINVAL, "%s: not an HDF5 file (or a "
@@ -725,9 +895,9 @@ static int open_common(ict_store_t *st, int readonly, ict_error_t *err)
     st->file = H5Fopen(path, readonly ? H5F_ACC_RDONLY : H5F_ACC_RDWR, H5P_DEFAULT);
     if (st->file < 0)
         return ict_errorf(err, -EIO, "%s: cannot open the HDF5 file: it is "
-                          "damaged or truncated, or another process holds it "
-                          "(HDF5 file locking: is an ictune run still using "
-                          "it?)", path);
+                          "damaged or truncated (HDF5 could not read its "
+                          "structure)", path);
+    file_cloexec(st->file);
     double ver;
     if (attr_get_num(st->file, "schema_version", &ver))
         return ict_errorf(err, -EINVAL, "%s: an HDF5 file, but not an ictune "
@@ -809,6 +979,8 @@ int ict_store_open(ict_store_t **out, const char *path, const ict_config_t *c,
     if (changes && size)
         changes[0] = '\0';
     int rc = layout_build(&st->L, c, st->status_type);
+    if (!rc && access(path, F_OK) == 0)
+        rc = ict__lock_take(&st->lock, path, err);
     if (!rc)
         rc = open_common(st, 0, err);
     /* Compare before any write: a refused file is never modified. */
@@ -915,6 +1087,27 @@ size_t ict_store_jobs(const ict_store_t *st) { return (size_t)rows_of(st->jobs);
 
 /* ---- appends --------------------------------------------------------------- */
 
+/* A bitmap too long for the field is stored as the (shorter) list form,
+ * "0-511"; one even longer ends in "+" rather than silently cut. */
+static void put_cpuset(unsigned char *buf, size_t off, const char *s)
+{
+    char *dst = (char *)buf + off;
+    if (!s || strlen(s) < CPUSET_LEN) {
+        snprintf(dst, CPUSET_LEN, "%s", s ? s : "");
+        return;
+    }
+    hwloc_bitmap_t b = hwloc_bitmap_alloc();
+    int n = b && hwloc_bitmap_sscanf(b, s) == 0 ?
+        hwloc_bitmap_list_snprintf(dst, CPUSET_LEN, b) : -1;
+    if (n < 0 || n >= CPUSET_LEN) {
+        if (n < 0)
+            snprintf(dst, CPUSET_LEN, "%s", s);
+        dst[CPUSET_LEN - 2] = '+';
+        dst[CPUSET_LEN - 1] = '\0';
+    }
+    hwloc_bitmap_free(b);
+}
+
 static void put_str(unsigned char *buf, size_t off, size_t len, const char *s)
 {
     snprintf((char *)buf + off, len, "%s", s ? s : "");
@@ -958,7 +1151,7 @@ int ict_store_append_eval(ict_store_t *st, const ict_eval_row_t *r,
     memcpy(b + L->worker, &i32, 4);
     put_str(b, L->host, HOST_LEN, r->host);
     put_str(b, L->gpu, GPU_LEN, r->gpu);
-    put_str(b, L->cpuset, CPUSET_LEN, r->cpuset);
+    put_cpuset(b, L->cpuset, r->cpuset);
     memcpy(b + L->start, &r->start, 8);
     memcpy(b + L->end, &r->end, 8);
     put_str(b, L->run_dir, RUNDIR_LEN, r->run_dir);

@@ -304,10 +304,16 @@ int ict_topo_plan(const ict_topo_t *t, const ict_plan_opts_t *o,
                     G = -1;
                     break;
                 }
-                for (size_t i = 0; i < t->n; i++)
-                    if (t->gpus[i].vendor == t->gpus[0].vendor &&
+                /* an id listed twice is one GPU, used once */
+                for (size_t i = 0; i < t->n; i++) {
+                    int dup = 0;
+                    for (int g = 0; g < G && !dup; g++)
+                        dup = vis[g] == (int)i;
+                    if (!dup && G < (int)t->n &&
+                        t->gpus[i].vendor == t->gpus[0].vendor &&
                         t->gpus[i].runtime_index == idx)
                         vis[G++] = (int)i;
+                }
                 p = end + strspn(end, ", ");
             }
         } else {

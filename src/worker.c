@@ -1,7 +1,8 @@
 /* worker.c - an MPI worker rank: say hello, then run what the master sends
  * and send back what happened. It never talks to the strategy. Signals
  * (mpiexec forwards SIGTERM to every rank, Slurm signals every process) are
- * noted, not obeyed: the master decides, and a result that a signal cut
+ * noted (by the caller's handlers, installed before MPI_Init), not
+ * obeyed: the master decides, and a result that a signal cut
  * short is marked so the master runs the point again on resume. */
 #include <errno.h>
 #include <mpi.h>
@@ -16,13 +17,9 @@
 #include "backend.h"
 #include "proto.h"
 
-static volatile sig_atomic_t signalled;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    signalled = 1;
-}
+/* the caller's signal counter (its handlers run from process start) */
+static volatile sig_atomic_t *signalled;
+static volatile sig_atomic_t no_signals;
 
 static void nap(double s)
 {
@@ -35,24 +32,15 @@ static const ict_place_t *me;
 static int run_task(ict__task_msg_t *m, ict_error_t *err)
 {
     /* the task's variables, then this worker's (its GPU) */
-    char envbuf[256];
-    char *env[64];
-    size_t ne = 0;
-    for (size_t i = 0; m->t.env && m->t.env[i] && ne < 40; i++)
-        env[ne++] = m->t.env[i];
-    snprintf(envbuf, sizeof envbuf, "%s", me ? me->env : "");
-    for (char *tok = strtok(envbuf, " "); tok && ne < 63; tok = strtok(NULL, " "))
-        env[ne++] = tok;
-    env[ne] = NULL;
-    m->t.env = env;
+    m->t.place_env = me ? me->env : NULL;
     ict_launch_t *l;
     int rc = ict_launch_start(&l, &m->t);
     if (rc)
         return rc;
-    int was = signalled;
+    int was = *signalled;
     while (!ict_launch_step(l)) {
-        struct pollfd pf[3];
-        int fds[2], n = 0;
+        struct pollfd pf[1 + ICT_LAUNCH_FDS];
+        int fds[ICT_LAUNCH_FDS], n = 0;
         pf[n].fd = ict_launch_wakeup_fd();
         pf[n++].events = POLLIN;
         for (int k = ict_launch_fds(l, fds); k-- > 0;) {
@@ -76,22 +64,16 @@ static int run_task(ict__task_msg_t *m, ict_error_t *err)
         snprintf(r.gpu, sizeof r.gpu, "%s", me->gpu);
         snprintf(r.cpuset, sizeof r.cpuset, "%s", me->cpuset);
     }
-    if (r.signal && !was && ict_launch_job_stopped(r.signal, &signalled, 0.5))
+    if (r.signal && !was && ict_launch_job_stopped(r.signal, signalled, 0.5))
         r.killed = 1;                   /* a signal cut it short */
     return ict__send_result(&r, err);
 }
 
 int ict__worker_main(const ict_place_t *place, const char *placement_error,
-                     ict_error_t *err)
+                     volatile sig_atomic_t *signals, ict_error_t *err)
 {
     me = place;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
+    signalled = signals ? signals : &no_signals;
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     ict__hello_t h;
     memset(&h, 0, sizeof h);

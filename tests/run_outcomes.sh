@@ -73,8 +73,8 @@ search: {strategy: exhaustive}
 limits: {retries: 1}
 YAML
 "$ICTUNE" run miss.yaml --quiet > run.txt 2>&1; rc=$?
-ok "missing program: the run still finishes" '[ $rc = 0 ]'
-ok "missing program: 4 FAILED rows, 127, named" '"$ICTUNE" report miss.h5 --csv - | grep -c ",FAILED,[12],127,.*program not found or not executable: /nonexistent/ictune-prog" | grep -qx 4'
+ok "missing program: the run stops at once (exit 1), not a measurement" '[ $rc = 1 ] && grep -q "could not be started" run.txt'
+ok "missing program: one INTERRUPTED row, 127, named" '"$ICTUNE" report miss.h5 --csv - | grep -c ",INTERRUPTED,1,127,.*program not found or not executable: /nonexistent/ictune-prog" | grep -qx 1'
 # the objective parsed as the last number on stdout
 cat > last.yaml <<YAML
 name: last

@@ -138,6 +138,11 @@ int main(void)
     CHECK_STR(ict_topo_gpu(t, 0)->cpuset, ict_topo_gpu(t, 1)->cpuset);
     CHECK_EQ(plan_check(t, 2, 1, NULL, b, 0), 0);
     CHECK_STR(b[0].cpulist, "0-8,36-44");
+    /* an id the launcher lists twice is one GPU (this overflowed a heap
+     * buffer of 3 entries with 8 repeats: AddressSanitizer's unit run) */
+    CHECK_EQ(plan_check(t, 1, 1, "0,0,0,0,0,0,0,0", b, 0), 0);
+    CHECK_EQ(ict_topo_gpu(t, (size_t)b[0].gpu)->runtime_index, 0);
+    CHECK_EQ(plan_check(t, 2, 1, "1,1,1,1,1,1,1,1", b, 0), -ENODEV);
     CHECK_STR(b[1].cpulist, "9-17,45-53");
     for (int n = 1; n <= 16; n++)
         CHECK_EQ(plan_check(t, n, 8, NULL, b, 0), 0);  /* shared: no core twice */

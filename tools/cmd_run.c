@@ -45,10 +45,25 @@ static const char help[] =
 
 static volatile sig_atomic_t signals;
 
+/* Counted atomically (signals may land on any thread of an MPI process). */
 static void on_signal(int sig)
 {
     (void)sig;
-    signals++;
+    __atomic_fetch_add(&signals, 1, __ATOMIC_SEQ_CST);
+}
+
+/* From the first instant: a job stop (SIGTERM, SIGINT, SIGHUP, SIGUSR1)
+ * before MPI_Init or the topology load is counted, never fatal. */
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigfillset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
 }
 
 static void log_line(void *ud, const char *line)
@@ -118,6 +133,7 @@ int ict_cmd_run(int argc, char **argv)
         fputs(help, stderr);
         return ICT_EXIT_USAGE;
     }
+    catch_signals();
     int rank = 0, size = 1, mpi = in_mpi_job();
     if (mpi) {
         if (MPI_Init(&argc, &argv) != MPI_SUCCESS) {
@@ -155,7 +171,8 @@ int ict_cmd_run(int argc, char **argv)
             MPI_Abort(MPI_COMM_WORLD, ICT_EXIT_FAILURE);
         }
         if (rank > 0) {
-            int rc = info[0] ? 0 : ict_run_worker(index, count, info[2], info[1], &err);
+            int rc = info[0] ? 0 : ict_run_worker(index, count, info[2], info[1],
+                                                       &signals, &err);
             if (rc)
                 ict_cli_error("worker %d: %s", rank, err.text);
             MPI_Finalize();
@@ -191,19 +208,12 @@ int ict_cmd_run(int argc, char **argv)
         }
     }
     o.places = places;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
     o.mpi = size > 1;
     o.signals = &signals;
     o.log = quiet ? NULL : log_line;
     ict_run_summary_t s;
     int rc = ict_run(c, &o, &s, &err);
-    if (rc && rc != -ENOSPC)
+    if (rc)
         ict_cli_error("%s", err.text);
     if (s.outcome != ICT_RUN_FAILED) {
         printf("%s: %llu evaluations (%llu failed or infeasible) in %ld stages, "

@@ -19,6 +19,7 @@
 #include "ictune/config.h"
 #include "ictune/error.h"
 #include "ictune/search.h"
+#include "ictune/topo.h"
 
 #define ICT_MAX_METRICS 32
 #define ICT_NAME_MAX 64
@@ -26,7 +27,10 @@
 
 typedef struct ict_metric {
     char name[ICT_NAME_MAX];
-    char text[ICT_NAME_MAX];
+    char text[ICT_NAME_MAX];    /* as printed, for messages ("..." if cut) */
+    double value;               /* parsed from the whole text (number.h) */
+    int bad;                    /* 0 a finite number, else an ICT_NUMBER_*
+                                   code: not a number or out of range */
 } ict_metric_t;
 
 /* What a worker is asked to run. Strings are borrowed by the launcher. */
@@ -36,6 +40,10 @@ typedef struct ict_task {
     int attempt;                /* 1, 2, ... */
     char **argv;                /* NULL-terminated */
     char **env;                 /* extra "NAME=value", NULL-terminated */
+    const char *place_env;      /* the worker's "NAME=value NAME=value"
+                                   (its GPU), or NULL */
+    char **metric_names;        /* the metrics to keep (NULL-terminated;
+                                   NULL: the first ICT_MAX_METRICS seen) */
     const char *run_dir;        /* made by ict_make_run_dir() */
     const char *params;         /* contents of the params file */
     double timeout;             /* seconds, 0: none */
@@ -59,13 +67,27 @@ typedef struct ict_raw_result {
     uint64_t out_bytes;
     int out_truncated;
     int out_errno;              /* writing stdout/stderr failed (ENOSPC) */
+    int own_errno;              /* ictune's own I/O failed before the
+                                   program ran (run folder, params, output
+                                   files): not a measurement */
+    int exec_errno;             /* the program could not be executed (or
+                                   the shell said "not found"): not a
+                                   measurement */
+    int result_not_regular;     /* $ICTUNE_RESULT_FILE was not a file */
     char run_dir[ICT_PATH_MAX];
     char reason[256];
     char host[64];              /* where it ran */
     char gpu[96];               /* "name pci-bus-id", or "" */
-    char cpuset[256];           /* hwloc bitmap string, or "" */
+    char cpuset[ICT_CPUSET_MAX]; /* hwloc bitmap string, or "" */
     int worker;                 /* MPI rank or pool slot */
 } ict_raw_result_t;
+
+/* Not a measurement: ictune could not write the run folder, or the program
+ * could not be started. Such a point stays unmeasured and the run stops. */
+static inline int ict_raw_not_measured(const ict_raw_result_t *r)
+{
+    return r->own_errno || r->out_errno || r->exec_errno;
+}
 
 typedef struct ict_launch ict_launch_t;
 
@@ -73,7 +95,8 @@ typedef struct ict_launch ict_launch_t;
  * the folder) this still succeeds with a launch that is already done and
  * whose result says why; a negative errno is only for allocation. */
 int ict_launch_start(ict_launch_t **out, const ict_task_t *t);
-/* Up to 2 file descriptors to poll for input; returns how many. */
+/* Up to ICT_LAUNCH_FDS file descriptors to poll for input; how many. */
+#define ICT_LAUNCH_FDS 3
 int ict_launch_fds(const ict_launch_t *l, int *fds);
 /* Do the work that is due: read output, reap, time out. 1 when done. */
 int ict_launch_step(ict_launch_t *l);

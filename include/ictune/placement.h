@@ -9,8 +9,8 @@
 
 typedef struct ict_place {
     char gpu[96];               /* "name pci-bus-id", or "" (no GPU) */
-    char cpuset[256];           /* hwloc bitmap string */
-    char cpulist[256];
+    char cpuset[ICT_CPUSET_MAX]; /* hwloc bitmap string */
+    char cpulist[ICT_CPUSET_MAX];
     char env[256];              /* "NAME=value NAME=value" for programs */
     char warning[512];          /* binding problems, or "" */
 } ict_place_t;

@@ -58,8 +58,10 @@ int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
             ict_run_summary_t *sum, ict_error_t *err);
 
 /* Run as an MPI worker rank until the master says stop: worker `index` of
- * the `count` on its node, bound to its GPU (gpus share, or none). */
+ * the `count` on its node, bound to its GPU (gpus share, or none).
+ * signals: the caller's counter of job signals (SIGTERM, SIGINT, SIGHUP,
+ * SIGUSR1), from handlers installed before MPI_Init. */
 int ict_run_worker(int index, int count, int share, int cpu_only,
-                   ict_error_t *err);
+                   volatile sig_atomic_t *signals, ict_error_t *err);
 
 #endif

@@ -22,6 +22,9 @@
 #include "ictune/search.h"
 
 #define ICT_SCHEMA_VERSION 1
+/* The longest run folder path a row holds (the master refuses a workdir
+ * whose folders would not fit, before anything runs). */
+#define ICT_STORE_RUNDIR_MAX 512
 
 typedef struct ict_store ict_store_t;
 
@@ -63,6 +66,8 @@ int ict_store_create(ict_store_t **out, const char *path,
 int ict_store_open(ict_store_t **out, const char *path, const ict_config_t *c,
                    char *changes, size_t size, ict_error_t *err);
 void ict_store_close(ict_store_t *st);
+/* The writer's heartbeat on its lock file (cheap: call it often). */
+void ict_store_beat(ict_store_t *st);
 
 /* Absolute time (epoch seconds) that relative times count from. */
 double ict_store_t0(const ict_store_t *st);
@@ -94,7 +99,7 @@ typedef struct ict_loaded_row {
     ict_status_t status;
     int attempt, exit_code, signal, worker;
     double start, end;
-    char host[64], gpu[96], run_dir[256], reason[160];
+    char host[64], gpu[96], run_dir[ICT_STORE_RUNDIR_MAX], reason[160];
 } ict_loaded_row_t;
 
 int ict_store_rows(ict_store_t *st, ict_loaded_row_t **rows, size_t *n,

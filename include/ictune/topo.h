@@ -14,6 +14,9 @@
 
 #include "ictune/error.h"
 
+/* A CPU set as hwloc prints it: its bitmap of up to ~2,800 CPUs. */
+#define ICT_CPUSET_MAX 1024
+
 typedef enum ict_vendor {
     ICT_VENDOR_NVIDIA = 0,
     ICT_VENDOR_AMD = 1,
@@ -26,7 +29,7 @@ typedef struct ict_gpu {
     ict_vendor_t vendor;
     char pci_bus_id[16];        /* "0000:3b:00.0" */
     int runtime_index;          /* CUDA (PCI_BUS_ID order), ROCm SMI, ... */
-    char cpuset[256];           /* hwloc bitmap string of the local CPUs */
+    char cpuset[ICT_CPUSET_MAX]; /* hwloc bitmap string of the local CPUs */
     char numa[64];              /* NUMA node indexes, as a list "0" "2-3" */
     char osdevs[128];           /* hwloc's names for it: "cuda0,nvml0" */
 } ict_gpu_t;
@@ -46,8 +49,8 @@ const char *ict_topo_vendor_name(ict_vendor_t v);
 typedef struct ict_bind {
     int worker;                 /* 0-based among the node's workers */
     int gpu;                    /* index into the GPU list, -1: none */
-    char cpuset[256];           /* hwloc bitmap string */
-    char cpulist[256];          /* the same as a list, e.g. "0-3,8" */
+    char cpuset[ICT_CPUSET_MAX]; /* hwloc bitmap string */
+    char cpulist[ICT_CPUSET_MAX];          /* the same as a list, e.g. "0-3,8" */
     char numa[64];
     char env[256];              /* "NAME=value NAME=value" */
     char warning[256];          /* why the plan is not ideal, or "" */

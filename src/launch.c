@@ -51,6 +51,13 @@ typedef struct stream {
     int overflow;
 } stream_t;
 
+/* What the result protocol writes into: the launcher's, or a test's. */
+typedef struct scan {
+    ict_raw_result_t *r;
+    char **names;               /* metrics to keep, or NULL */
+    int parse_last;
+} scan_t;
+
 struct ict_launch {
     ict_raw_result_t r;
     pid_t guard;                /* our child: the guard */
@@ -63,8 +70,7 @@ struct ict_launch {
     double t0, deadline, kill_at;
     double kill_grace;
     uint64_t max_output;
-    int parse_last;
-    char **names;               /* metrics to keep, or NULL */
+    scan_t scan;                /* the result protocol's state */
     int shell;                  /* argv is /bin/sh -c ... */
     stream_t out, err;
 };
@@ -121,7 +127,7 @@ void ict_launch_wakeup_drain(void)
         ;
 }
 
-static int wanted(const ict_launch_t *l, const char *name, size_t nlen)
+static int wanted(const scan_t *l, const char *name, size_t nlen)
 {
     if (!l->names)
         return 1;
@@ -131,10 +137,10 @@ static int wanted(const ict_launch_t *l, const char *name, size_t nlen)
     return 0;
 }
 
-static void set_metric(ict_launch_t *l, const char *name, size_t nlen,
+static void set_metric(scan_t *l, const char *name, size_t nlen,
                        const char *val, size_t vlen)
 {
-    ict_raw_result_t *r = &l->r;
+    ict_raw_result_t *r = l->r;
     if (!nlen || nlen >= ICT_NAME_MAX || !wanted(l, name, nlen))
         return;
     int i;
@@ -160,7 +166,7 @@ static void set_metric(ict_launch_t *l, const char *name, size_t nlen,
 }
 
 /* "name=value name=value ..." */
-static void parse_pairs(ict_launch_t *l, const char *s, size_t n)
+static void parse_pairs(scan_t *l, const char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
@@ -192,7 +198,7 @@ static int non_finite_word(const char *s, size_t n)
            (n == 8 && !strncasecmp(s, "infinity", 8));
 }
 
-static void scan_line(ict_launch_t *l, const char *s, size_t n)
+static void scan_line(scan_t *l, const char *s, size_t n)
 {
     static const char tag[] = "[ictune]";
     if (n >= sizeof tag - 1 && !memcmp(s, tag, sizeof tag - 1)) {
@@ -215,12 +221,29 @@ static void scan_line(ict_launch_t *l, const char *s, size_t n)
         double v;
         int rc = ict_parse_decimal(s + st, len, &v);
         if (rc == ICT_NUMBER_OK) {
-            l->r.has_last_number = 1;
-            l->r.last_number = v;
+            l->r->has_last_number = 1;
+            l->r->last_number = v;
         } else if (rc == ICT_NUMBER_RANGE || non_finite_word(s + st, len)) {
-            l->r.has_last_number = 1;       /* a number, but not a value */
-            l->r.last_number = NAN;
+            l->r->has_last_number = 1;       /* a number, but not a value */
+            l->r->last_number = NAN;
         }
+    }
+}
+
+void ict_result_scan(ict_raw_result_t *r, char **names, int parse_last,
+                     int result_file, const char *text, size_t n)
+{
+    scan_t sc = {r, names, parse_last};
+    for (size_t i = 0; i < n;) {
+        const char *nl = memchr(text + i, '\n', n - i);
+        size_t len = nl ? (size_t)(nl - (text + i)) : n - i;
+        if (len <= LINE_MAX_SCAN) {     /* a giant line is not a result */
+            if (result_file)
+                parse_pairs(&sc, text + i, len);
+            else
+                scan_line(&sc, text + i, len);
+        }
+        i += len + 1;
     }
 }
 
@@ -263,7 +286,7 @@ static void consume(ict_launch_t *l, stream_t *s, const char *buf, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (buf[i] == '\n') {
             if (!s->overflow)
-                scan_line(l, s->line, s->len);
+                scan_line(&l->scan, s->line, s->len);
             s->len = 0;
             s->overflow = 0;
         } else if (s->len < LINE_MAX_SCAN) {
@@ -290,7 +313,7 @@ static void drain(ict_launch_t *l, stream_t *s)
         close(s->fd);                   /* EOF or error */
         s->fd = -1;
         if (s->line && s->len && !s->overflow)
-            scan_line(l, s->line, s->len);
+            scan_line(&l->scan, s->line, s->len);
         s->len = 0;
     }
 }
@@ -681,8 +704,7 @@ int ict_launch_start(ict_launch_t **out, const ict_task_t *t)
     ict_launch_wakeup_fd();
     l->kill_grace = t->kill_grace > 0 ? t->kill_grace : 5;
     l->max_output = t->max_output;
-    l->parse_last = t->parse_last_number;
-    l->names = t->metric_names;
+    l->scan = (scan_t){&l->r, t->metric_names, t->parse_last_number};
     l->shell = t->argv[0] && t->argv[1] && !strcmp(t->argv[0], "/bin/sh") &&
                !strcmp(t->argv[1], "-c");
     l->out.line = malloc(LINE_MAX_SCAN);
@@ -835,7 +857,7 @@ static void read_result_file(ict_launch_t *l)
             for (char *line = buf; line && *line;) {
                 char *nl = strchr(line, '\n');
                 size_t len = nl ? (size_t)(nl - line) : strlen(line);
-                parse_pairs(l, line, len);
+                parse_pairs(&l->scan, line, len);
                 line = nl ? nl + 1 : NULL;
             }
         }

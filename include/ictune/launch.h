@@ -106,6 +106,13 @@ int ict_launch_done(const ict_launch_t *l);
 const ict_raw_result_t *ict_launch_result(const ict_launch_t *l);
 void ict_launch_free(ict_launch_t *l);
 
+/* The result protocol alone, as the launcher applies it (for tests and the
+ * fuzz target): n bytes of a program's stdout ("[ictune] name=value ..."
+ * lines, and with parse_last the last number), or of a result file
+ * (result_file: "name=value" lines), into r; names as in ict_task_t. */
+void ict_result_scan(ict_raw_result_t *r, char **names, int parse_last,
+                     int result_file, const char *text, size_t n);
+
 /* The status of a raw result under the config's objective and constraints.
  * values[] gets the objective then each of c->metrics (NaN when absent). */
 ict_status_t ict_classify(const ict_config_t *c, const ict_raw_result_t *r,

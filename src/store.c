@@ -236,31 +236,6 @@ static int attr_str(hid_t obj, const char *name, const char *value)
     return rc < 0 ? -EIO : 0;
 }
 
-/* A long "attribute" written as a dataset (attr_str), or NULL. */
-static char *dataset_str(hid_t obj, const char *name)
-{
-    if (H5Lexists(obj, name, H5P_DEFAULT) <= 0)
-        return NULL;
-    hid_t d = H5Dopen2(obj, name, H5P_DEFAULT);
-    if (d < 0)
-        return NULL;
-    hid_t ft = H5Dget_type(d);
-    char *out = NULL;
-    if (H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft)) {
-        size_t n = H5Tget_size(ft);
-        hid_t mt = str_type(n + 1);
-        out = calloc(n + 2, 1);
-        if (out && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0) {
-            free(out);
-            out = NULL;
-        }
-        H5Tclose(mt);
-    }
-    H5Tclose(ft);
-    H5Dclose(d);
-    return out;
-}
-
 static int attr_num(hid_t obj, const char *name, double v)
 {
     hid_t sp = H5Screate(H5S_SCALAR);
@@ -274,28 +249,46 @@ static int attr_num(hid_t obj, const char *name, double v)
     return rc < 0 ? -EIO : 0;
 }
 
-/* A string attribute's value (malloc'd), or NULL. */
-static char *attr_get_str(hid_t obj, const char *name)
+/* The fixed-length string value of attribute or dataset h (malloc'd), or
+ * NULL when it is not one. */
+static char *fixed_str(hid_t h, int is_attr)
 {
-    if (H5Aexists(obj, name) <= 0)
-        return dataset_str(obj, name);
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    if (a < 0)
-        return NULL;
-    hid_t ft = H5Aget_type(a);
+    hid_t ft = is_attr ? H5Aget_type(h) : H5Dget_type(h);
     char *out = NULL;
     if (H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft)) {
         size_t n = H5Tget_size(ft);
         hid_t mt = str_type(n + 1);
         out = calloc(n + 2, 1);
-        if (out && H5Aread(a, mt, out) < 0) {
+        herr_t rc = !out ? -1 : is_attr ? H5Aread(h, mt, out)
+                  : H5Dread(h, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, out);
+        if (rc < 0) {
             free(out);
             out = NULL;
         }
         H5Tclose(mt);
     }
     H5Tclose(ft);
-    H5Aclose(a);
+    return out;
+}
+
+/* A string attribute's value (malloc'd), or NULL; a long one written as a
+ * dataset of the same name (attr_str) is read from there. */
+static char *attr_get_str(hid_t obj, const char *name)
+{
+    char *out = NULL;
+    if (H5Aexists(obj, name) > 0) {
+        hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+        if (a >= 0) {
+            out = fixed_str(a, 1);
+            H5Aclose(a);
+        }
+    } else if (H5Lexists(obj, name, H5P_DEFAULT) > 0) {
+        hid_t d = H5Dopen2(obj, name, H5P_DEFAULT);
+        if (d >= 0) {
+            out = fixed_str(d, 0);
+            H5Dclose(d);
+        }
+    }
     return out;
 }
 

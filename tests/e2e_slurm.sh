@@ -21,17 +21,6 @@ write_kyaml k.yaml k
 "$ICTUNE" run k.yaml --jobs 3 --quiet > ref.txt 2>&1
 rows k.h5 3 > ref.rows
 rm -rf k.h5 runs
-state() { scontrol show job -o "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p'; }
-wait_state() { # job timeout states...
-    j=$1 t=$2; shift 2
-    for i in $(seq $((t * 5))); do
-        s=$(state "$j")
-        for w in "$@"; do [ "$s" = "$w" ] && return 0; done
-        sleep 0.2
-    done
-    echo "job $j: state '$s' after ${t}s, wanted $*"
-    return 1
-}
 export ICTUNE ICT_SLEEP=0.4 ICT_LAUNCH_LOG=$tmp/launch.log
 SB="$TESTS/../jobscripts/slurm.sbatch"
 

@@ -17,15 +17,10 @@ trap cleanup EXIT
 SLURM_CONF=$(bash "$TESTS/slurm_cluster.sh" start "$S" 3) || { echo "FAIL: slurm (3 nodes) did not start"; exit 1; }
 export SLURM_CONF
 cd "$tmp"
-T=$TESTS/data/topo/mpibind
 cat > ictw <<W
 #!/bin/sh
 # ictune with this node's topology
-case \$(hostname) in
-node1) export HWLOC_XMLFILE=$T/g4dnmetal.xml ;;
-node2) export HWLOC_XMLFILE=$T/cts1-pascal.xml ;;
-node3) export HWLOC_XMLFILE=$T/epyc-corona-p2.xml ;;
-esac
+NODE=\$(hostname) TOPO=$TESTS/data/topo/mpibind . $TESTS/programs/node_topo.sh
 exec "$ICTUNE" "\$@"
 W
 chmod +x ictw
@@ -44,17 +39,6 @@ sed 's/^output: mn.h5/output: ref.h5/; s/^workdir: runs/workdir: ref-runs/' m.ya
 MN_LOG=$tmp/ref.log "$ICTUNE" run ref.yaml --jobs 2 --quiet > ref.txt 2>&1
 okrows() { "$ICTUNE" report "$1" --csv "$1.csv" --top 0 > /dev/null; awk -F, 'NR > 1 && $7 == "OK" { print $4 "," $5 "," $6 }' "$1.csv" | sort; }
 okrows ref.h5 > ref.rows
-state() { scontrol show job -o "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p'; }
-wait_state() { # job timeout states...
-    j=$1 t=$2; shift 2
-    for i in $(seq $((t * 5))); do
-        s=$(state "$j")
-        for w in "$@"; do [ "$s" = "$w" ] && return 0; done
-        sleep 0.2
-    done
-    echo "job $j: state '$s' after ${t}s, wanted $*"
-    return 1
-}
 export ICTUNE=$tmp/ictw MN_LOG=$tmp/launch.log MN_SLEEP=0.25
 SB="$TESTS/../jobscripts/slurm.sbatch"
 ok "3 nodes idle" '[ "$(sinfo -h -N -o "%N %T" | tr "\n" " ")" = "node1 idle node2 idle node3 idle " ]'

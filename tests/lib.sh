@@ -40,3 +40,15 @@ search: {strategy: dsice, $_ko}
 YAML
     for _kl in "$@"; do echo "$_kl" >> "$_kf"; done
 }
+# the state of Slurm job $1; wait_state JOB TIMEOUT STATES...: until it is one
+state() { scontrol show job -o "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p'; }
+wait_state() {
+    j=$1 t=$2; shift 2
+    for i in $(seq $((t * 5))); do
+        s=$(state "$j")
+        for w in "$@"; do [ "$s" = "$w" ] && return 0; done
+        sleep 0.2
+    done
+    echo "job $j: state '$s' after ${t}s, wanted $*"
+    return 1
+}

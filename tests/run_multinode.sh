@@ -15,16 +15,11 @@ command -v unshare > /dev/null && command -v nsenter > /dev/null ||
     { echo "SKIP: unshare/nsenter not found (util-linux)"; exit 77; }
 unshare --uts true 2> /dev/null || { echo "SKIP: cannot make UTS namespaces (needs root)"; exit 77; }
 cd "$tmp"
-T=$TESTS/data/topo/mpibind
 cat > agent <<AGENT
 #!/bin/sh
 # Open MPI's rsh agent: \$1 is the node, the rest what to run there
 h=\$1; shift
-case \$h in
-node1) export HWLOC_XMLFILE=$T/g4dnmetal.xml ;;
-node2) export HWLOC_XMLFILE=$T/cts1-pascal.xml ;;
-node3) export HWLOC_XMLFILE=$T/epyc-corona-p2.xml ;;
-esac
+NODE=\$h TOPO=$TESTS/data/topo/mpibind . $TESTS/programs/node_topo.sh
 exec unshare --uts sh -c "hostname \$h; exec sh -c \"\\\$0\"" "\$*"
 AGENT
 chmod +x agent

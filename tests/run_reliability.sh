@@ -168,9 +168,10 @@ while [ $i -lt 25 ]; do
     i=$((i + 1))
 done
 ok "crash-safe create: 25 early kills, every file usable" '[ $bad = 0 ]'
-conf val.yaml val ok "search: {strategy: random, batch: 0}"
+conf val.yaml val ok "search: {strategy: dsice, per_line: 0}"
+sed -i '/^search: {strategy: exhaustive, batch: 4}$/d' val.yaml
 "$ICTUNE" run val.yaml --quiet > val.txt 2>&1; rc=$?
-ok "a bad strategy option: refused before any file" '[ $rc != 0 ] && [ ! -e val.h5 ] && [ ! -e runs-val ]'
+ok "per_line: 0: refused before any file" '[ $rc != 0 ] && grep -q "per_line" val.txt && [ ! -e val.h5 ] && [ ! -e runs-val ] || { cat val.txt; false; }'
 
 # ---- 9. configs too deep or too big: refused fast, or handled --------
 /usr/bin/python3 -c "

@@ -66,7 +66,7 @@ def orphans():
 
 
 def rank_pid(rank):
-    p = subprocess.run(["pgrep", "-f", "ictune run kc.yaml"], capture_output=True, text=True)
+    p = subprocess.run(["pgrep", "-f", "run kc.yaml"], capture_output=True, text=True)
     for pid in p.stdout.split():
         try:
             with open(f"/proc/{pid}/environ", "rb") as f:
@@ -87,7 +87,7 @@ def start(ictune, kind, resume):
                             stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def wait_gone(p, pattern="ictune run kc.yaml", limit=15):
+def wait_gone(p, pattern=" run kc.yaml", limit=15):
     try:
         p.wait(timeout=limit)
     except subprocess.TimeoutExpired:
@@ -141,13 +141,15 @@ def campaign(ictune, kind, kills, ref, work, rng):
                     break
                 resume = os.path.exists("kc.h5")
                 continue
-            victim = p.pid
             if kind == "job":
                 subprocess.run(["pkill", "-9", "-s", str(p.pid)])
             elif kind in ("master", "worker"):
                 victim = rank_pid(0 if kind == "master" else 2)
-                if victim:
-                    os.kill(victim, signal.SIGKILL)
+                if not victim:             # not up yet, or already gone
+                    wait_gone(p)
+                    resume = os.path.exists("kc.h5")
+                    continue
+                os.kill(victim, signal.SIGKILL)
             else:
                 os.kill(p.pid, signal.SIGKILL)
             c["kills"] += 1

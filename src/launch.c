@@ -612,7 +612,10 @@ static void guard_main(const spawn_t *sp)
         say_guard(sp->report, MSG_EXEC, errno);
         _exit(1);
     }
-    pid_t p = fork();
+    /* vfork: the guard is a single thread, the child only makes system
+     * calls before execve, and no copy of the (master-sized) address space
+     * is made; the guard waits here until the program has exec'd */
+    pid_t p = vfork();
     if (p == 0) {
         close(ep[0]);
         program_main(sp, ep[1], self);

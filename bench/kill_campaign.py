@@ -60,7 +60,7 @@ def rows(path):
 
 
 def orphans():
-    p = subprocess.run(["pgrep", "-f", "kill_prog.sh|sleep 0.31|sleep 0.4; touch"],
+    p = subprocess.run(["pgrep", "-f", "kill_prog.sh|sleep 0.31|sleep 29.9|sleep 0.4; touch"],
                        capture_output=True, text=True)
     return len(p.stdout.split())
 
@@ -156,7 +156,7 @@ def campaign(ictune, kind, kills, ref, work, rng):
             wait_gone(p)
             time.sleep(2)
             c["orphans"] += orphans()
-            subprocess.run(["pkill", "-9", "-f", "kill_prog.sh|sleep 0.31"])
+            subprocess.run(["pkill", "-9", "-f", "kill_prog.sh|sleep 0.31|sleep 29.9"])
             if os.path.exists("kc.h5"):
                 try:
                     now = rows("kc.h5")

@@ -1135,13 +1135,18 @@ ict_status_t ict_classify(const ict_config_t *c, const ict_raw_result_t *r,
     return ICT_STATUS_OK;
 }
 
+int ict_launch_stop_signal(int sig)
+{
+    return sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGKILL ||
+           sig == SIGUSR1;
+}
+
 int ict_launch_job_stopped(int sig, volatile sig_atomic_t *flag,
                            double seconds)
 {
     if (!flag)
         return 0;
-    if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGKILL ||
-        sig == SIGUSR1) {
+    if (ict_launch_stop_signal(sig)) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         for (double t = 0; !*flag && t < seconds; t += 0.01)
             nanosleep(&ts, NULL);

@@ -271,10 +271,6 @@ static int settle(master_t *m, const pend_t *pp, ict_raw_result_t *r,
      * runs again on resume (one that finished in time keeps its result) */
     if (measured && r->signal && (r->killed || m->stopping || job_stopped))
         st = ICT_STATUS_INTERRUPTED;
-    if (measured && r->out_truncated == 0 && r->out_errno)
-        snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
-                 "%swriting its output failed: %s", reason[0] ? "; " : "",
-                 strerror(r->out_errno));
     int rc = record(m, r, &p, st, reason, err);
     if (rc)
         return rc;
@@ -329,8 +325,7 @@ static int handle(master_t *m, int w, ict_raw_result_t *r, ict_error_t *err)
      * the signal comes or PARK_S pass, and the loop goes on meanwhile. */
     if (!m->o->mpi && r->signal && !r->killed && !m->stopping &&
         !ict_raw_not_measured(r) && !job_signal(m) &&
-        (r->signal == SIGTERM || r->signal == SIGINT || r->signal == SIGHUP ||
-         r->signal == SIGKILL || r->signal == SIGUSR1)) {
+        ict_launch_stop_signal(r->signal)) {
         if (m->nparked == m->parkcap) {
             size_t cap = m->parkcap ? 2 * m->parkcap : 8;
             parked_t *n = realloc(m->parked, cap * sizeof *n);

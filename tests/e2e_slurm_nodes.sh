@@ -24,21 +24,7 @@ NODE=\$(hostname) TOPO=$TESTS/data/topo/mpibind . $TESTS/programs/node_topo.sh
 exec "$ICTUNE" "\$@"
 W
 chmod +x ictw
-cat > m.yaml <<YAML
-name: mn
-output: mn.h5
-workdir: runs
-command: ["sh", "$TESTS/programs/node.sh", "{x}", "{y}"]
-parameters:
-  x: {from: 0, to: 20, step: 1}
-  y: {from: 0, to: 5, step: 1}
-objective: {metric: f}
-search: {strategy: exhaustive, batch: 14}
-YAML
-sed 's/^output: mn.h5/output: ref.h5/; s/^workdir: runs/workdir: ref-runs/' m.yaml > ref.yaml
-MN_LOG=$tmp/ref.log "$ICTUNE" run ref.yaml --jobs 2 --quiet > ref.txt 2>&1
-okrows() { "$ICTUNE" report "$1" --csv "$1.csv" --top 0 > /dev/null; awk -F, 'NR > 1 && $7 == "OK" { print $4 "," $5 "," $6 }' "$1.csv" | sort; }
-okrows ref.h5 > ref.rows
+mn_setup
 export ICTUNE=$tmp/ictw MN_LOG=$tmp/launch.log MN_SLEEP=0.25
 SB="$TESTS/../jobscripts/slurm.sbatch"
 ok "3 nodes idle" '[ "$(sinfo -h -N -o "%N %T" | tr "\n" " ")" = "node1 idle node2 idle node3 idle " ]'

@@ -52,3 +52,23 @@ wait_state() {
     echo "job $j: state '$s' after ${t}s, wanted $*"
     return 1
 }
+# The many-node tests' search (programs/node.sh over 21 x 6 points): m.yaml,
+# and the reference run of it in one local process (ref.txt, ref.rows);
+# okrows FILE: its OK rows as "x,y,f", sorted.
+okrows() { "$ICTUNE" report "$1" --csv "$1.csv" --top 0 > /dev/null; awk -F, 'NR > 1 && $7 == "OK" { print $4 "," $5 "," $6 }' "$1.csv" | sort; }
+mn_setup() {
+    cat > m.yaml <<YAML
+name: mn
+output: mn.h5
+workdir: runs
+command: ["sh", "$TESTS/programs/node.sh", "{x}", "{y}"]
+parameters:
+  x: {from: 0, to: 20, step: 1}
+  y: {from: 0, to: 5, step: 1}
+objective: {metric: f}
+search: {strategy: exhaustive, batch: 14}
+YAML
+    sed 's/^output: mn.h5/output: ref.h5/; s/^workdir: runs/workdir: ref-runs/' m.yaml > ref.yaml
+    MN_LOG=$tmp/ref.log "$ICTUNE" run ref.yaml --jobs 2 --quiet > ref.txt 2>&1
+    okrows ref.h5 > ref.rows
+}

@@ -30,23 +30,8 @@ mn() { # mn HOSTFILE NRANKS ARGS...: the 3-node job
     $MPIEXEC --hostfile "$_h" -n "$_n" --mca plm_rsh_agent ./agent \
         --mca plm_rsh_no_tree_spawn 1 "$ICTUNE" run "$@"
 }
-cat > m.yaml <<YAML
-name: mn
-output: mn.h5
-workdir: runs
-command: ["sh", "$TESTS/programs/node.sh", "{x}", "{y}"]
-parameters:
-  x: {from: 0, to: 20, step: 1}
-  y: {from: 0, to: 5, step: 1}
-objective: {metric: f}
-search: {strategy: exhaustive, batch: 14}
-YAML
+mn_setup
 export MN_LOG=$tmp/launch.log
-# reference: the same search in one local process
-sed 's/^output: mn.h5/output: ref.h5/; s/^workdir: runs/workdir: ref-runs/' m.yaml > ref.yaml
-MN_LOG=$tmp/ref.log "$ICTUNE" run ref.yaml --jobs 2 --quiet > ref.txt 2>&1
-okrows() { "$ICTUNE" report "$1" --csv "$1.csv" --top 0 > /dev/null; awk -F, 'NR > 1 && $7 == "OK" { print $4 "," $5 "," $6 }' "$1.csv" | sort; }
-okrows ref.h5 > ref.rows
 
 # ---- a whole run over 3 nodes ---------------------------------------
 mn hosts 8 m.yaml > run.txt 2>&1; rc=$?

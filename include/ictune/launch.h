@@ -126,6 +126,9 @@ ict_status_t ict_classify(const ict_config_t *c, const ict_raw_result_t *r,
  * *flag != 0: the job is stopping and the run was cut short, not failed. */
 int ict_launch_job_stopped(int sig, volatile sig_atomic_t *flag,
                            double seconds);
+/* Is sig one that a job stop sends (SIGTERM, SIGINT, SIGHUP, SIGKILL,
+ * SIGUSR1)? */
+int ict_launch_stop_signal(int sig);
 
 /* A file descriptor that becomes readable when a child exits (SIGCHLD
  * self-pipe), for poll(); drain it with ict_launch_wakeup_drain(). */

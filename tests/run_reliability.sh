@@ -202,7 +202,7 @@ ok "read-only file system: said so" '[ $rc != 0 ] && grep -qi "read-only file sy
 ok "read-only: the report still reads it" '[ $? = 0 ]'
 conf held.yaml held sleep
 REL_SLEEP=2 "$ICTUNE" run held.yaml --quiet > /dev/null 2>&1 &
-p=$!; sleep 1
+p=$!; i=0; while [ ! -f held.h5 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done; sleep 0.3
 "$ICTUNE" report held.h5 > held.txt 2>&1
 "$ICTUNE" run held.yaml --resume > held2.txt 2>&1
 wait $p

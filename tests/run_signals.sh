@@ -27,9 +27,17 @@ rm -f sig.h5
 
 # SIGTERM to mpiexec mid-run
 export ICT_SLEEP=0.3 ICT_LAUNCH_LOG=$tmp/launch.log
+: > launch.log
+# starts N S: wait (at most S seconds) until N more programs have started
+starts() {
+    sb=$(grep -c "^start" launch.log); si=0
+    while [ "$(grep -c "^start" launch.log)" -lt $((sb + $1)) ] && [ $si -lt $(($2 * 10)) ]; do
+        sleep 0.1; si=$((si + 1))
+    done
+}
 $MPIEXEC -n 4 "$ICTUNE" run sig.yaml --grace 0.5 --progress 1000 > t1.txt 2>&1 &
 pid=$!
-sleep 2.5
+starts 2 30; sleep 1
 kill -TERM $pid
 wait $pid; rc=$?
 ok "SIGTERM to mpiexec: mpiexec exits non-zero ($rc)" '[ $rc != 0 ]'
@@ -43,7 +51,10 @@ ok "prepare ran once" '[ "$(wc -l < prepare.log)" = 1 ] && [ -f runs/prepare/mod
 # SIGUSR1 (what Slurm's --signal sends) goes through mpiexec: exit code 3
 $MPIEXEC -n 3 "$ICTUNE" run sig.yaml --resume --grace 0.2 --progress 1000 > t2.txt 2>&1 &
 pid=$!
-sleep 1.5
+# mpiexec forwards a signal only to the processes it has started: on a
+# loaded machine the ranks may not exist 1.5 s after mpiexec does, so wait
+# until programs run (the job is then under way on every rank)
+starts 2 30; sleep 0.3
 kill -USR1 $pid
 wait $pid; rc=$?
 ok "SIGUSR1 to mpiexec: exit code 3" '[ $rc = 3 ] || { cat t2.txt; false; }'

@@ -44,9 +44,12 @@ static int fill(const char *path, ict_config_t *c, long n, double *secs)
     for (long i = 0; i < n; i++) {
         ict_space_unflat(c->space, (uint64_t)i, idx);
         m[0] = (double)i;
-        ict_eval_row_t r = {i, 1 + i / 1024, 0, idx, (double)(i % 9973), m,
-                            ICT_STATUS_OK, 1, 0, 0, 1, "bench", "", "", "runs/x", "",
-                            (double)i, (double)i + 1};
+        ict_record_t r = {.id = i, .stage = 1 + i / 1024, .level = 0,
+                          .flat = (uint64_t)i, .objective = (double)(i % 9973),
+                          .metrics = m, .status = ICT_STATUS_OK, .attempt = 1,
+                          .worker = 1, .host = "bench", .gpu = "", .cpuset = "",
+                          .run_dir = "runs/x", .reason = "", .start = (double)i,
+                          .end = (double)i + 1};
         if (ict_store_append_eval(st, &r, &e)) {
             fprintf(stderr, "%s\n", e.text);
             return 1;
@@ -95,7 +98,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "%s\n", e.text);
             return 1;
         }
-        ict_loaded_row_t *rows;
+        ict_record_t *rows;
         size_t n;
         if (ict_store_rows(st, &rows, &n, &e)) {
             fprintf(stderr, "%s\n", e.text);

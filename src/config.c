@@ -5,6 +5,7 @@
  * error names file:line:column, what was found and what was expected.
  * Nothing is printed; nothing outside the returned struct is touched. */
 #include "ictune/config.h"
+#include "ictune/record.h"
 #include "ictune/number.h"
 #include "ictune/launch.h"
 
@@ -231,17 +232,10 @@ static int is_ident(const char *s)
 
 /* ---- parameters ------------------------------------------------------- */
 
-/* Placeholders and the fixed fields of /evaluations. */
+/* Placeholders and the fixed fields of /evaluations (record.h). */
 static int reserved(const char *name)
 {
-    static const char *const words[] = {
-        "id", "run_dir", "prepare_dir", "stage", "level", "point", "objective",
-        "status", "attempt", "exit_code", "signal", "worker", "host", "gpu",
-        "cpuset", "start", "end", "reason", NULL};
-    for (size_t i = 0; words[i]; i++)
-        if (!strcmp(words[i], name))
-            return 1;
-    return 0;
+    return ict_record_reserved(name);
 }
 
 static void values_free(ict_value_t *v, size_t n)

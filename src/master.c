@@ -62,7 +62,7 @@ typedef struct master {
     int nrunning;
     ict_db_t *attempts;         /* flat -> attempts made (y) */
     ict_db_t *final;            /* flat -> row index in the file (order) */
-    ict_loaded_row_t *rows;
+    ict_record_t *rows;
     size_t nrows;
     long stage;
     int level;
@@ -226,13 +226,14 @@ static int is_final(const ict_config_t *c, ict_status_t st, int attempt)
 static int record(master_t *m, const ict_raw_result_t *r, const pend_t *p,
                   ict_status_t st, const char *reason, ict_error_t *err)
 {
-    ict_space_unflat(m->c->space, p->flat, m->idx);
     double t0 = ict_store_t0(m->st);
-    ict_eval_row_t row = {(int64_t)p->id, m->stage, m->level, m->idx,
-                          m->values[0], m->values + 1, st, p->attempt,
-                          r->exit_code, r->signal, r->worker, r->host, r->gpu,
-                          r->cpuset, r->run_dir, reason, r->start - t0,
-                          r->end - t0};
+    ict_record_t row = {
+        .id = (int64_t)p->id, .stage = m->stage, .level = m->level,
+        .flat = p->flat, .objective = m->values[0], .metrics = m->values + 1,
+        .status = st, .attempt = p->attempt, .exit_code = r->exit_code,
+        .signal = r->signal, .worker = r->worker, .host = r->host,
+        .gpu = r->gpu, .cpuset = r->cpuset, .start = r->start - t0,
+        .end = r->end - t0, .run_dir = r->run_dir, .reason = reason};
     return ict_store_append_eval(m->st, &row, err);
 }
 
@@ -373,7 +374,7 @@ static int start_stage(master_t *m, ict_error_t *err)
         uint64_t id = ict_search_stage_id(m->search, i);
         const ict_db_entry_t *fin = ict_db_get(m->final, f);
         if (fin) {
-            const ict_loaded_row_t *r = &m->rows[(size_t)fin->y];
+            const ict_record_t *r = &m->rows[(size_t)fin->y];
             m->sum->replayed++;
             int rc = 0;
             if (r->status == ICT_STATUS_OK)
@@ -533,7 +534,7 @@ static int load_file(master_t *m, ict_error_t *err)
     if (rc)
         return rc;
     for (size_t i = 0; i < m->nrows; i++) {
-        const ict_loaded_row_t *r = &m->rows[i];
+        const ict_record_t *r = &m->rows[i];
         if (r->status == ICT_STATUS_INTERRUPTED || r->status == ICT_STATUS_SKIPPED)
             continue;
         ict_db_entry_t *a = (ict_db_entry_t *)ict_db_get(m->attempts, r->flat);
@@ -801,7 +802,7 @@ out:
         /* the best measured, whichever row holds it: a resumed run whose
          * search stopped earlier (a lower budget) reports the file's best */
         for (size_t i = 0; i < m.nrows; i++) {
-            const ict_loaded_row_t *r = &m.rows[i];
+            const ict_record_t *r = &m.rows[i];
             if (r->status != ICT_STATUS_OK || isnan(r->objective))
                 continue;
             int better = !sum->has_best ||

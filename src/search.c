@@ -41,8 +41,10 @@ struct ict_search {
 };
 
 static const char *const status_names[ICT_STATUS_COUNT] = {
-    "OK", "FAILED", "TIMEOUT", "NO_RESULT", "BAD_RESULT", "INFEASIBLE",
-    "SKIPPED", "INTERRUPTED"};
+#define ICT_STATUS_NAME(n) #n,
+    ICT_STATUS_LIST(ICT_STATUS_NAME)
+#undef ICT_STATUS_NAME
+};
 
 const char *ict_status_name(int s)
 {

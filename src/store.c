@@ -7,6 +7,7 @@
  * can hold the fill value (id -1) after a crash; more than that, or a fill
  * row in the middle, means the file is damaged. */
 #include "ictune/store.h"
+#include "ictune/record.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -38,8 +39,8 @@
 
 typedef struct layout {
     size_t size;
-    size_t id, stage, level, point, objective, status, attempt, exit_code,
-        signal, worker, host, gpu, cpuset, start, end, run_dir, reason;
+    size_t foff[32];            /* each of ict_record_fields[] */
+    size_t point;
     size_t *param;              /* offset of each parameter's value */
     size_t *param_len;          /* string length, 0 for a number */
     size_t *metric;
@@ -62,9 +63,6 @@ struct ict_store {
     int no_flush;               /* ICTUNE_BENCH_NO_FLUSH: benchmarks only */
 };
 
-static const char *const status_names[] = {
-    "OK", "FAILED", "TIMEOUT", "NO_RESULT", "BAD_RESULT", "INFEASIBLE",
-    "SKIPPED", "INTERRUPTED"};
 
 static int h5fail(ict_error_t *err, const ict_store_t *st, const char *what)
 {
@@ -98,7 +96,7 @@ static hid_t make_status_type(void)
     H5Tenum_insert(t, "UNWRITTEN", &v);
     for (int i = 0; i < ICT_STATUS_COUNT; i++) {
         v = (signed char)i;
-        H5Tenum_insert(t, status_names[i], &v);
+        H5Tenum_insert(t, ict_status_name(i), &v);
     }
     return t;
 }
@@ -121,7 +119,30 @@ static void layout_free(layout_t *L)
     memset(L, 0, sizeof *L);
 }
 
-/* The memory layout of an /evaluations row for this config. */
+static size_t field_size(const ict_field_t *f)
+{
+    switch (f->kind) {
+    case ICT_FIELD_INT64: case ICT_FIELD_DOUBLE: case ICT_FIELD_TIME: return 8;
+    case ICT_FIELD_INT32: return 4;
+    case ICT_FIELD_STATUS: return 1;
+    default: return f->len;
+    }
+}
+
+static void field_insert(hid_t t, const ict_field_t *f, size_t off, hid_t status_type)
+{
+    switch (f->kind) {
+    case ICT_FIELD_INT64: H5Tinsert(t, f->name, off, H5T_NATIVE_INT64); break;
+    case ICT_FIELD_INT32: H5Tinsert(t, f->name, off, H5T_NATIVE_INT32); break;
+    case ICT_FIELD_DOUBLE:
+    case ICT_FIELD_TIME: H5Tinsert(t, f->name, off, H5T_NATIVE_DOUBLE); break;
+    case ICT_FIELD_STATUS: H5Tinsert(t, f->name, off, status_type); break;
+    default: insert_str(t, f->name, off, f->len); break;
+    }
+}
+
+/* The memory layout of an /evaluations row for this config: the record's
+ * fields (record.c) around the parameters, the point and the metrics. */
 static int layout_build(layout_t *L, const ict_config_t *c, hid_t status_type)
 {
     const ict_space_t *s = c->space;
@@ -130,74 +151,60 @@ static int layout_build(layout_t *L, const ict_config_t *c, hid_t status_type)
     L->param = calloc(D + 1, sizeof *L->param);
     L->param_len = calloc(D + 1, sizeof *L->param_len);
     L->metric = calloc(c->n_metrics + 1, sizeof *L->metric);
-    if (!L->param || !L->param_len || !L->metric)
+    if (!L->param || !L->param_len || !L->metric ||
+        ict_record_nfields > sizeof L->foff / sizeof *L->foff)
         return -ENOMEM;
-#define FIELD(f, sz) do { L->f = off; off = align8(off + (sz)); } while (0)
-    FIELD(id, 8);
-    FIELD(stage, 8);
-    FIELD(level, 4);
-    for (size_t a = 0; a < D; a++) {
-        L->param[a] = off;
-        if (param_is_num(s, a)) {
-            off = align8(off + 8);
-        } else {
-            size_t m = 8;
-            for (size_t i = 0; i < ict_space_count(s, a); i++)
-                if (strlen(ict_space_value(s, a, i)->text) + 1 > m)
-                    m = strlen(ict_space_value(s, a, i)->text) + 1;
-            L->param_len[a] = m;
-            off = align8(off + m);
+    for (int g = ICT_FIELD_HEAD; g <= ICT_FIELD_TAIL; g++) {
+        for (size_t i = 0; i < ict_record_nfields; i++)
+            if (ict_record_fields[i].group == g) {
+                L->foff[i] = off;
+                off = align8(off + field_size(&ict_record_fields[i]));
+            }
+        if (g == ICT_FIELD_HEAD) {
+            for (size_t a = 0; a < D; a++) {
+                L->param[a] = off;
+                if (param_is_num(s, a)) {
+                    off = align8(off + 8);
+                } else {
+                    size_t m = 8;
+                    for (size_t i = 0; i < ict_space_count(s, a); i++)
+                        if (strlen(ict_space_value(s, a, i)->text) + 1 > m)
+                            m = strlen(ict_space_value(s, a, i)->text) + 1;
+                    L->param_len[a] = m;
+                    off = align8(off + m);
+                }
+            }
+            L->point = off;
+            off = align8(off + 4 * (D ? D : 1));
+        } else if (g == ICT_FIELD_MID) {
+            for (size_t k = 0; k < c->n_metrics; k++) {
+                L->metric[k] = off;
+                off = align8(off + 8);
+            }
         }
     }
-    FIELD(point, 4 * (D ? D : 1));
-    FIELD(objective, 8);
-    for (size_t k = 0; k < c->n_metrics; k++) {
-        L->metric[k] = off;
-        off = align8(off + 8);
-    }
-    FIELD(status, 1);
-    FIELD(attempt, 4);
-    FIELD(exit_code, 4);
-    FIELD(signal, 4);
-    FIELD(worker, 4);
-    FIELD(host, HOST_LEN);
-    FIELD(gpu, GPU_LEN);
-    FIELD(cpuset, CPUSET_LEN);
-    FIELD(start, 8);
-    FIELD(end, 8);
-    FIELD(run_dir, RUNDIR_LEN);
-    FIELD(reason, REASON_LEN);
-#undef FIELD
     L->size = off;
     hid_t t = H5Tcreate(H5T_COMPOUND, L->size);
-    H5Tinsert(t, "id", L->id, H5T_NATIVE_INT64);
-    H5Tinsert(t, "stage", L->stage, H5T_NATIVE_INT64);
-    H5Tinsert(t, "level", L->level, H5T_NATIVE_INT32);
-    for (size_t a = 0; a < D; a++) {
-        if (L->param_len[a])
-            insert_str(t, ict_space_name(s, a), L->param[a], L->param_len[a]);
-        else
-            H5Tinsert(t, ict_space_name(s, a), L->param[a], H5T_NATIVE_DOUBLE);
+    for (int g = ICT_FIELD_HEAD; g <= ICT_FIELD_TAIL; g++) {
+        for (size_t i = 0; i < ict_record_nfields; i++)
+            if (ict_record_fields[i].group == g)
+                field_insert(t, &ict_record_fields[i], L->foff[i], status_type);
+        if (g == ICT_FIELD_HEAD) {
+            for (size_t a = 0; a < D; a++) {
+                if (L->param_len[a])
+                    insert_str(t, ict_space_name(s, a), L->param[a], L->param_len[a]);
+                else
+                    H5Tinsert(t, ict_space_name(s, a), L->param[a], H5T_NATIVE_DOUBLE);
+            }
+            hsize_t dims[1] = {D ? D : 1};
+            hid_t arr = H5Tarray_create2(H5T_NATIVE_INT32, 1, dims);
+            H5Tinsert(t, "point", L->point, arr);
+            H5Tclose(arr);
+        } else if (g == ICT_FIELD_MID) {
+            for (size_t k = 0; k < c->n_metrics; k++)
+                H5Tinsert(t, c->metrics[k], L->metric[k], H5T_NATIVE_DOUBLE);
+        }
     }
-    hsize_t dims[1] = {D ? D : 1};
-    hid_t arr = H5Tarray_create2(H5T_NATIVE_INT32, 1, dims);
-    H5Tinsert(t, "point", L->point, arr);
-    H5Tclose(arr);
-    H5Tinsert(t, "objective", L->objective, H5T_NATIVE_DOUBLE);
-    for (size_t k = 0; k < c->n_metrics; k++)
-        H5Tinsert(t, c->metrics[k], L->metric[k], H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "status", L->status, status_type);
-    H5Tinsert(t, "attempt", L->attempt, H5T_NATIVE_INT32);
-    H5Tinsert(t, "exit_code", L->exit_code, H5T_NATIVE_INT32);
-    H5Tinsert(t, "signal", L->signal, H5T_NATIVE_INT32);
-    H5Tinsert(t, "worker", L->worker, H5T_NATIVE_INT32);
-    insert_str(t, "host", L->host, HOST_LEN);
-    insert_str(t, "gpu", L->gpu, GPU_LEN);
-    insert_str(t, "cpuset", L->cpuset, CPUSET_LEN);
-    H5Tinsert(t, "start", L->start, H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "end", L->end, H5T_NATIVE_DOUBLE);
-    insert_str(t, "run_dir", L->run_dir, RUNDIR_LEN);
-    insert_str(t, "reason", L->reason, REASON_LEN);
     L->mtype = t;
     return t < 0 ? -EIO : 0;
 }
@@ -724,8 +731,8 @@ int ict_store_create(ict_store_t **out, const char *path,
             return -ENOMEM;
         }
         int64_t minus1 = -1;
-        memcpy(fill + st->L.id, &minus1, 8);
-        fill[st->L.status] = (unsigned char)-1;
+        memcpy(fill + st->L.foff[ict_record_field("id")], &minus1, 8);
+        fill[st->L.foff[ict_record_field("status")]] = (unsigned char)-1;
         hid_t ft = packed(st->L.mtype);
         st->evals = make_table(st->file, "evaluations", ft, st->L.mtype, fill, 64);
         free(fill);
@@ -1106,49 +1113,64 @@ static void put_str(unsigned char *buf, size_t off, size_t len, const char *s)
     snprintf((char *)buf + off, len, "%s", s ? s : "");
 }
 
-int ict_store_append_eval(ict_store_t *st, const ict_eval_row_t *r,
+/* One field of the record into the row buffer. */
+static void put_field(unsigned char *b, size_t off, const ict_field_t *f,
+                      const ict_record_t *r)
+{
+    const char *src = (const char *)r + f->offset;
+    switch (f->kind) {
+    case ICT_FIELD_INT64: case ICT_FIELD_DOUBLE: case ICT_FIELD_TIME:
+        memcpy(b + off, src, 8);
+        break;
+    case ICT_FIELD_INT32:
+        memcpy(b + off, src, 4);
+        break;
+    case ICT_FIELD_STATUS: {
+        ict_status_t v;
+        memcpy(&v, src, sizeof v);
+        b[off] = (unsigned char)(signed char)v;
+        break;
+    }
+    case ICT_FIELD_STRING: {
+        const char *str;
+        memcpy(&str, src, sizeof str);
+        put_str(b, off, f->len, str);
+        break;
+    }
+    case ICT_FIELD_CPUSET: {
+        const char *str;
+        memcpy(&str, src, sizeof str);
+        put_cpuset(b, off, str);
+        break;
+    }
+    }
+}
+
+int ict_store_append_eval(ict_store_t *st, const ict_record_t *r,
                           ict_error_t *err)
 {
     const ict_config_t *c = st->c;
     const layout_t *L = &st->L;
-    unsigned char *b = calloc(1, L->size);
+    size_t D = ict_space_dims(c->space);
+    unsigned char *b = calloc(1, L->size + 4 * (D + 1));
     if (!b)
         return -ENOMEM;
-    int64_t i64 = r->id;
-    memcpy(b + L->id, &i64, 8);
-    i64 = r->stage;
-    memcpy(b + L->stage, &i64, 8);
-    int32_t i32 = r->level;
-    memcpy(b + L->level, &i32, 4);
-    for (size_t a = 0; a < ict_space_dims(c->space); a++) {
-        const ict_value_t *v = ict_space_value(c->space, a, (size_t)r->idx[a]);
+    int32_t *idx = (int32_t *)(void *)(b + align8(L->size));
+    ict_space_unflat(c->space, r->flat, idx);
+    for (size_t i = 0; i < ict_record_nfields; i++)
+        put_field(b, L->foff[i], &ict_record_fields[i], r);
+    for (size_t a = 0; a < D; a++) {
+        const ict_value_t *v = ict_space_value(c->space, a, (size_t)idx[a]);
         if (L->param_len[a])
             put_str(b, L->param[a], L->param_len[a], v->text);
         else
             memcpy(b + L->param[a], &v->num, 8);
-        memcpy(b + L->point + 4 * a, &r->idx[a], 4);
+        memcpy(b + L->point + 4 * a, &idx[a], 4);
     }
-    memcpy(b + L->objective, &r->objective, 8);
     for (size_t k = 0; k < c->n_metrics; k++) {
         double v = r->metrics ? r->metrics[k] : NAN;
         memcpy(b + L->metric[k], &v, 8);
     }
-    b[L->status] = (unsigned char)(signed char)r->status;
-    i32 = r->attempt;
-    memcpy(b + L->attempt, &i32, 4);
-    i32 = r->exit_code;
-    memcpy(b + L->exit_code, &i32, 4);
-    i32 = r->signal;
-    memcpy(b + L->signal, &i32, 4);
-    i32 = r->worker;
-    memcpy(b + L->worker, &i32, 4);
-    put_str(b, L->host, HOST_LEN, r->host);
-    put_str(b, L->gpu, GPU_LEN, r->gpu);
-    put_cpuset(b, L->cpuset, r->cpuset);
-    memcpy(b + L->start, &r->start, 8);
-    memcpy(b + L->end, &r->end, 8);
-    put_str(b, L->run_dir, RUNDIR_LEN, r->run_dir);
-    put_str(b, L->reason, REASON_LEN, r->reason);
     int rc = write_row(st, st->evals, L->mtype, st->nevals, b, 1, err,
                        "appending an evaluation");
     free(b);
@@ -1239,20 +1261,68 @@ int ict_store_prepare(ict_store_t *st, ict_status_t status, int attempt,
 
 /* ---- reading every evaluation ------------------------------------------ */
 
-void ict_store_rows_free(ict_loaded_row_t *rows, size_t n)
+void ict_store_rows_free(ict_record_t *rows, size_t n)
 {
     for (size_t i = 0; rows && i < n; i++)
-        free(rows[i].metrics);
+        free(rows[i].metrics);          /* the row's one block */
     free(rows);
 }
 
-int ict_store_rows(ict_store_t *st, ict_loaded_row_t **out, size_t *nout,
+/* The row's block: its metrics, then its strings, each as long as it is. */
+static int get_row(const ict_config_t *c, const layout_t *L,
+                   const unsigned char *b, ict_record_t *r)
+{
+    size_t strings = 0;
+    for (size_t i = 0; i < ict_record_nfields; i++) {
+        const ict_field_t *f = &ict_record_fields[i];
+        if (f->kind == ICT_FIELD_STRING || f->kind == ICT_FIELD_CPUSET)
+            strings += strnlen((const char *)b + L->foff[i], f->len) + 1;
+    }
+    char *block = malloc((c->n_metrics + 1) * sizeof(double) + strings);
+    if (!block)
+        return -ENOMEM;
+    r->metrics = (double *)(void *)block;
+    for (size_t m = 0; m < c->n_metrics; m++)
+        memcpy(&r->metrics[m], b + L->metric[m], 8);
+    char *sp = block + (c->n_metrics + 1) * sizeof(double);
+    for (size_t i = 0; i < ict_record_nfields; i++) {
+        const ict_field_t *f = &ict_record_fields[i];
+        char *dst = (char *)r + f->offset;
+        const unsigned char *src = b + L->foff[i];
+        switch (f->kind) {
+        case ICT_FIELD_INT64: case ICT_FIELD_DOUBLE: case ICT_FIELD_TIME:
+            memcpy(dst, src, 8);
+            break;
+        case ICT_FIELD_INT32:
+            memcpy(dst, src, 4);
+            break;
+        case ICT_FIELD_STATUS: {
+            ict_status_t v = (ict_status_t)(signed char)*src;
+            memcpy(dst, &v, sizeof v);
+            break;
+        }
+        case ICT_FIELD_STRING:
+        case ICT_FIELD_CPUSET: {
+            size_t n = strnlen((const char *)src, f->len);
+            memcpy(sp, src, n);
+            sp[n] = '\0';
+            const char *str = sp;
+            memcpy(dst, &str, sizeof str);
+            sp += n + 1;
+            break;
+        }
+        }
+    }
+    return 0;
+}
+
+int ict_store_rows(ict_store_t *st, ict_record_t **out, size_t *nout,
                    ict_error_t *err)
 {
     const ict_config_t *c = st->c;
     const layout_t *L = &st->L;
     size_t n = (size_t)st->nevals, D = ict_space_dims(c->space);
-    ict_loaded_row_t *rows = calloc(n ? n : 1, sizeof *rows);
+    ict_record_t *rows = calloc(n ? n : 1, sizeof *rows);
     const size_t CH = 4096;
     unsigned char *buf = malloc(CH * L->size);
     int32_t *idx = malloc((D ? D : 1) * sizeof *idx);
@@ -1267,14 +1337,7 @@ int ict_store_rows(ict_store_t *st, ict_loaded_row_t **out, size_t *nout,
         }
         for (size_t k = 0; k < cnt && !rc; k++) {
             const unsigned char *b = buf + k * L->size;
-            ict_loaded_row_t *r = &rows[first + k];
-            int32_t i32;
-            memcpy(&r->id, b + L->id, 8);
-            int64_t s64;
-            memcpy(&s64, b + L->stage, 8);
-            r->stage = (long)s64;
-            memcpy(&i32, b + L->level, 4);
-            r->level = i32;
+            ict_record_t *r = &rows[first + k];
             memcpy(idx, b + L->point, 4 * D);
             for (size_t a = 0; a < D; a++)
                 if (idx[a] < 0 || (size_t)idx[a] >= ict_space_count(c->space, a))
@@ -1283,33 +1346,16 @@ int ict_store_rows(ict_store_t *st, ict_loaded_row_t **out, size_t *nout,
                                     "is damaged", st->path, first + k);
             if (rc)
                 break;
-            r->flat = ict_space_flat(c->space, idx);
-            memcpy(&r->objective, b + L->objective, 8);
-            r->metrics = calloc(c->n_metrics + 1, sizeof *r->metrics);
-            if (!r->metrics) {
-                rc = -ENOMEM;
-                break;
-            }
-            for (size_t m = 0; m < c->n_metrics; m++)
-                memcpy(&r->metrics[m], b + L->metric[m], 8);
-            signed char sc = (signed char)b[L->status];
+            signed char sc = (signed char)b[L->foff[ict_record_field("status")]];
             if (sc < 0 || sc >= ICT_STATUS_COUNT) {
                 rc = ict_errorf(err, -EINVAL, "%s: /evaluations row %zu has "
                                 "status %d: the file is damaged", st->path,
                                 first + k, sc);
                 break;
             }
-            r->status = (ict_status_t)sc;
-            memcpy(&r->attempt, b + L->attempt, 4);
-            memcpy(&r->exit_code, b + L->exit_code, 4);
-            memcpy(&r->signal, b + L->signal, 4);
-            memcpy(&r->worker, b + L->worker, 4);
-            memcpy(&r->start, b + L->start, 8);
-            memcpy(&r->end, b + L->end, 8);
-            snprintf(r->host, sizeof r->host, "%s", (const char *)b + L->host);
-            snprintf(r->gpu, sizeof r->gpu, "%s", (const char *)b + L->gpu);
-            snprintf(r->run_dir, sizeof r->run_dir, "%s", (const char *)b + L->run_dir);
-            snprintf(r->reason, sizeof r->reason, "%s", (const char *)b + L->reason);
+            if ((rc = get_row(c, L, b, r)))
+                break;
+            r->flat = ict_space_flat(c->space, idx);
         }
     }
     free(buf);

@@ -33,10 +33,13 @@ static ict_config_t *cfg(const char *extra)
 
 static void append(ict_store_t *st, int64_t id, int a, int b, double v)
 {
-    int32_t idx[2] = {a, b};
     double m[1] = {v / 2};
-    ict_eval_row_t r = {id, 1, 1, idx, v, m, ICT_STATUS_OK, 1, 0, 0, 1,
-                        "host", "", "", "runs/x", "", 0.5, 1.5};
+    /* the space is a (10 values) x b (3): flat = 3a + b */
+    ict_record_t r = {.id = id, .stage = 1, .level = 1, .flat = (uint64_t)(3 * a + b),
+                      .objective = v, .metrics = m, .status = ICT_STATUS_OK,
+                      .attempt = 1, .worker = 1, .host = "host", .gpu = "",
+                      .cpuset = "", .run_dir = "runs/x", .reason = "",
+                      .start = 0.5, .end = 1.5};
     ict_error_t e;
     CHECK_EQ(ict_store_append_eval(st, &r, &e), 0);
 }
@@ -160,7 +163,7 @@ int main(void)
     CHECK_EQ(ict_store_open(&st, path, c, ch, sizeof ch, &e), 0);
     CHECK_STR(ch, "");
     CHECK_STR(ict_store_prepared(st), "runs/prepare");
-    ict_loaded_row_t *rows;
+    ict_record_t *rows;
     size_t n;
     CHECK_EQ(ict_store_rows(st, &rows, &n, &e), 0);
     CHECK_EQ(n, 5);
@@ -293,10 +296,12 @@ int main(void)
     CHECK(setrlimit(RLIMIT_FSIZE, &lim2) == 0);
     int rc = 0, written = 0;
     for (int i = 0; i < 100000 && !rc; i++) {
-        int32_t idx[2] = {i % 10, i % 3};
         double m[1] = {1};
-        ict_eval_row_t r = {i, 1, 1, idx, 1, m, ICT_STATUS_OK, 1, 0, 0, 1,
-                            "h", "", "", "d", "", 0, 1};
+        ict_record_t r = {.id = i, .stage = 1, .level = 1,
+                          .flat = (uint64_t)(3 * (i % 10) + i % 3), .objective = 1,
+                          .metrics = m, .status = ICT_STATUS_OK, .attempt = 1,
+                          .worker = 1, .host = "h", .gpu = "", .cpuset = "",
+                          .run_dir = "d", .reason = "", .start = 0, .end = 1};
         rc = ict_store_append_eval(st, &r, &e);
         written += !rc;
     }

@@ -29,7 +29,7 @@ static const char help[] =
 
 typedef struct rep {
     const ict_config_t *c;
-    ict_loaded_row_t *rows;
+    ict_record_t *rows;
     size_t n;
     int32_t *idx;
 } rep_t;
@@ -52,6 +52,21 @@ static void num(FILE *f, double v)
     fprintf(f, "%.17g", v);
 }
 
+/* One field of a record as a CSV cell. */
+static void csv_value(FILE *f, const ict_field_t *fd, const ict_record_t *e)
+{
+    const char *p = (const char *)e + fd->offset;
+    switch (fd->kind) {
+    case ICT_FIELD_INT64: { int64_t v; memcpy(&v, p, 8); fprintf(f, "%lld", (long long)v); break; }
+    case ICT_FIELD_INT32: { int32_t v; memcpy(&v, p, 4); fprintf(f, "%d", (int)v); break; }
+    case ICT_FIELD_DOUBLE: { double v; memcpy(&v, p, 8); num(f, v); break; }
+    case ICT_FIELD_TIME: { double v; memcpy(&v, p, 8); fprintf(f, "%.6f", v); break; }
+    case ICT_FIELD_STATUS: { ict_status_t v; memcpy(&v, p, sizeof v); fputs(ict_status_name(v), f); break; }
+    case ICT_FIELD_STRING:
+    case ICT_FIELD_CPUSET: { const char *v; memcpy(&v, p, sizeof v); ict_cli_csv_field(f, v ? v : ""); break; }
+    }
+}
+
 static int write_csv(const rep_t *r, const char *path)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
@@ -61,36 +76,49 @@ static int write_csv(const rep_t *r, const char *path)
     }
     const ict_config_t *c = r->c;
     const ict_space_t *s = c->space;
-    fputs("id,stage,level", f);
-    for (size_t a = 0; a < ict_space_dims(s); a++)
-        fprintf(f, ",%s", ict_space_name(s, a));
-    fprintf(f, ",%s", c->objective);
-    for (size_t k = 0; k < c->n_metrics; k++)
-        fprintf(f, ",%s", c->metrics[k]);
-    fputs(",status,attempt,exit_code,signal,worker,host,gpu,start,end,run_dir,reason\n", f);
+    /* the columns: the record's fields (record.h) around the parameters
+     * and the metrics */
+    for (int g = ICT_FIELD_HEAD, first = 1; g <= ICT_FIELD_TAIL; g++) {
+        for (size_t i = 0; i < ict_record_nfields; i++) {
+            const ict_field_t *fd = &ict_record_fields[i];
+            if (fd->group != g || (fd->flags & ICT_FIELD_NO_CSV))
+                continue;
+            fprintf(f, "%s%s", first ? "" : ",",
+                    fd->flags & ICT_FIELD_OBJECTIVE ? c->objective : fd->name);
+            first = 0;
+        }
+        if (g == ICT_FIELD_HEAD)
+            for (size_t a = 0; a < ict_space_dims(s); a++)
+                fprintf(f, ",%s", ict_space_name(s, a));
+        else if (g == ICT_FIELD_MID)
+            for (size_t k = 0; k < c->n_metrics; k++)
+                fprintf(f, ",%s", c->metrics[k]);
+    }
+    fputc('\n', f);
     for (size_t i = 0; i < r->n; i++) {
-        const ict_loaded_row_t *e = &r->rows[i];
-        fprintf(f, "%lld,%ld,%d", (long long)e->id, e->stage, e->level);
+        const ict_record_t *e = &r->rows[i];
         ict_space_unflat(s, e->flat, r->idx);
-        for (size_t a = 0; a < ict_space_dims(s); a++) {
-            fputc(',', f);
-            ict_cli_csv_field(f, ict_space_value(s, a, (size_t)r->idx[a])->text);
+        for (int g = ICT_FIELD_HEAD, first = 1; g <= ICT_FIELD_TAIL; g++) {
+            for (size_t j = 0; j < ict_record_nfields; j++) {
+                const ict_field_t *fd = &ict_record_fields[j];
+                if (fd->group != g || (fd->flags & ICT_FIELD_NO_CSV))
+                    continue;
+                if (!first)
+                    fputc(',', f);
+                first = 0;
+                csv_value(f, fd, e);
+            }
+            if (g == ICT_FIELD_HEAD)
+                for (size_t a = 0; a < ict_space_dims(s); a++) {
+                    fputc(',', f);
+                    ict_cli_csv_field(f, ict_space_value(s, a, (size_t)r->idx[a])->text);
+                }
+            else if (g == ICT_FIELD_MID)
+                for (size_t k = 0; k < c->n_metrics; k++) {
+                    fputc(',', f);
+                    num(f, e->metrics[k]);
+                }
         }
-        fputc(',', f);
-        num(f, e->objective);
-        for (size_t k = 0; k < c->n_metrics; k++) {
-            fputc(',', f);
-            num(f, e->metrics[k]);
-        }
-        fprintf(f, ",%s,%d,%d,%d,%d,", ict_status_name(e->status), e->attempt,
-                e->exit_code, e->signal, e->worker);
-        ict_cli_csv_field(f, e->host);
-        fputc(',', f);
-        ict_cli_csv_field(f, e->gpu);
-        fprintf(f, ",%.6f,%.6f,", e->start, e->end);
-        ict_cli_csv_field(f, e->run_dir);
-        fputc(',', f);
-        ict_cli_csv_field(f, e->reason);
         fputc('\n', f);
     }
     if (f != stdout && fclose(f)) {
@@ -118,7 +146,7 @@ static int plot(const rep_t *r, const char *dir)
     double best = NAN;
     int any_infeasible = 0;
     for (size_t i = 0; i < r->n; i++) {
-        const ict_loaded_row_t *e = &r->rows[i];
+        const ict_record_t *e = &r->rows[i];
         int ok = e->status == ICT_STATUS_OK && isfinite(e->objective);
         int inf = e->status == ICT_STATUS_INFEASIBLE && isfinite(e->objective);
         any_infeasible |= inf;
@@ -243,7 +271,7 @@ int ict_cmd_report(int argc, char **argv)
     long maxstage = 0;
     int maxlevel = 0;
     for (size_t i = 0; i < r.n; i++) {
-        const ict_loaded_row_t *e = &r.rows[i];
+        const ict_record_t *e = &r.rows[i];
         count[e->status]++;
         if (e->end > e->start)
             busy += e->end - e->start;
@@ -259,7 +287,7 @@ int ict_cmd_report(int argc, char **argv)
     printf("results: %s (%s, %zu rows, %zu job segment%s)\n", path, c->name,
            r.n, njobs, njobs == 1 ? "" : "s");
     if (best >= 0) {
-        const ict_loaded_row_t *b = &r.rows[best];
+        const ict_record_t *b = &r.rows[best];
         point_text(&r, b->flat, pt, sizeof pt);
         printf("best %s = %.10g at %s (evaluation %lld, stage %ld)", c->objective,
                b->objective, pt, (long long)b->id, b->stage);
@@ -322,7 +350,7 @@ int ict_cmd_report(int argc, char **argv)
                 ord[j - 1] = t;
             }
         for (size_t i = 0; ord && i < m && i < (size_t)top; i++) {
-            const ict_loaded_row_t *e = &r.rows[ord[i]];
+            const ict_record_t *e = &r.rows[ord[i]];
             point_text(&r, e->flat, pt, sizeof pt);
             printf("  %2zu. %s = %.10g  %s  (evaluation %lld)\n", i + 1,
                    c->objective, e->objective, pt, (long long)e->id);

@@ -16,15 +16,22 @@
 #include "ictune/db.h"
 #include "ictune/error.h"
 
+/* The statuses of an evaluation, in their stored order (the HDF5 enum
+ * and the names follow this one list). */
+#define ICT_STATUS_LIST(X)                                                   \
+    X(OK)                                                                    \
+    X(FAILED)       /* non-zero exit or killed by a signal */               \
+    X(TIMEOUT)                                                               \
+    X(NO_RESULT)    /* exit 0 but no objective value */                      \
+    X(BAD_RESULT)   /* NaN, inf or not a number */                           \
+    X(INFEASIBLE)   /* a constraint is broken */                             \
+    X(SKIPPED)      /* known infeasible: never run */                        \
+    X(INTERRUPTED)  /* not a measurement: it runs again */
+
 typedef enum ict_status {
-    ICT_STATUS_OK = 0,
-    ICT_STATUS_FAILED = 1,      /* non-zero exit or killed by a signal */
-    ICT_STATUS_TIMEOUT = 2,
-    ICT_STATUS_NO_RESULT = 3,   /* exit 0 but no objective value */
-    ICT_STATUS_BAD_RESULT = 4,  /* NaN, inf or not a number */
-    ICT_STATUS_INFEASIBLE = 5,  /* a constraint is broken */
-    ICT_STATUS_SKIPPED = 6,     /* known infeasible: never run */
-    ICT_STATUS_INTERRUPTED = 7, /* stopped by a signal to ictune: run again */
+#define ICT_STATUS_ENUM(n) ICT_STATUS_##n,
+    ICT_STATUS_LIST(ICT_STATUS_ENUM)
+#undef ICT_STATUS_ENUM
     ICT_STATUS_COUNT
 } ict_status_t;
 

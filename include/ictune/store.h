@@ -20,6 +20,7 @@
 #include "ictune/config.h"
 #include "ictune/error.h"
 #include "ictune/search.h"
+#include "ictune/record.h"
 
 #define ICT_SCHEMA_VERSION 1
 /* The longest run folder path a row holds (the master refuses a workdir
@@ -27,21 +28,6 @@
 #define ICT_STORE_RUNDIR_MAX 512
 
 typedef struct ict_store ict_store_t;
-
-typedef struct ict_eval_row {
-    int64_t id;
-    long stage;
-    int level;
-    const int32_t *idx;         /* the point */
-    double objective;           /* NaN when absent */
-    const double *metrics;      /* c->n_metrics values (NaN when absent) */
-    ict_status_t status;
-    int attempt;
-    int exit_code, signal;
-    int worker;
-    const char *host, *gpu, *cpuset, *run_dir, *reason;
-    double start, end;          /* seconds since the run's start */
-} ict_eval_row_t;
 
 typedef struct ict_stage_row {
     long stage;
@@ -72,7 +58,7 @@ void ict_store_beat(ict_store_t *st);
 /* Absolute time (epoch seconds) that relative times count from. */
 double ict_store_t0(const ict_store_t *st);
 
-int ict_store_append_eval(ict_store_t *st, const ict_eval_row_t *row,
+int ict_store_append_eval(ict_store_t *st, const ict_record_t *row,
                           ict_error_t *err);
 int ict_store_append_stage(ict_store_t *st, const ict_stage_row_t *row,
                            ict_error_t *err);
@@ -88,23 +74,11 @@ int ict_store_prepare(ict_store_t *st, ict_status_t status, int attempt,
 /* The run_dir of a finished prepare step, or NULL. */
 const char *ict_store_prepared(const ict_store_t *st);
 
-/* Every evaluation row, in order, for a resume or a report. */
-typedef struct ict_loaded_row {
-    int64_t id;
-    long stage;
-    int level;
-    uint64_t flat;
-    double objective;
-    double *metrics;
-    ict_status_t status;
-    int attempt, exit_code, signal, worker;
-    double start, end;
-    char host[64], gpu[96], run_dir[ICT_STORE_RUNDIR_MAX], reason[160];
-} ict_loaded_row_t;
-
-int ict_store_rows(ict_store_t *st, ict_loaded_row_t **rows, size_t *n,
+/* Every evaluation row, in order, for a resume or a report; each row's
+ * metrics and strings are one block (free with ict_store_rows_free). */
+int ict_store_rows(ict_store_t *st, ict_record_t **rows, size_t *n,
                    ict_error_t *err);
-void ict_store_rows_free(ict_loaded_row_t *rows, size_t n);
+void ict_store_rows_free(ict_record_t *rows, size_t n);
 size_t ict_store_jobs(const ict_store_t *st);
 
 typedef struct ict_job_row {

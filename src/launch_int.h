@@ -24,12 +24,11 @@ void ict__scan_result_file(ict__scan_t *sc, const char *run_dir);
 /* A program under its guard (spawn.c). */
 typedef struct ict__proc {
     pid_t pid;                  /* the program = its process group, or -1 */
-    pid_t guard;                /* our child: the guard */
-    int guard_fd;               /* write end: closed, the guard kills all */
-    int report_fd;              /* the guard's messages: poll it */
-    int guard_reaped;
+    int guard;                  /* which guard runs it, or -1 */
+    int report_fd;              /* the guard's messages: poll it (-1 once
+                                   the end is known) */
 } ict__proc_t;
-#define ICT__PROC_INIT {-1, -1, -1, -1, 0}
+#define ICT__PROC_INIT {-1, -1, -1}
 
 /* Start t's program (its stdout and stderr to two pipes whose
  * nonblocking read ends come back in *out_fd, *err_fd). 0 when it runs,

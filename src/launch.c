@@ -134,14 +134,20 @@ static int mkdir_p(const char *path)
 
 int ict_make_run_dir(const char *base, char *out, size_t size)
 {
+    /* the parents, once per parent (a run makes thousands of folders in
+     * one): the last one made is remembered, and made again if gone */
+    static char made[ICT_PATH_MAX];
     char parent[ICT_PATH_MAX];
     snprintf(parent, sizeof parent, "%s", base);
     char *slash = strrchr(parent, '/');
     if (slash && slash != parent) {
         *slash = '\0';
-        int rc = mkdir_p(parent);
-        if (rc)
-            return rc;
+        if (strcmp(parent, made)) {
+            int rc = mkdir_p(parent);
+            if (rc)
+                return rc;
+            snprintf(made, sizeof made, "%s", parent);
+        }
     }
     for (int k = 1; k < 100000; k++) {
         int n = k == 1 ? snprintf(out, size, "%s", base)
@@ -150,6 +156,10 @@ int ict_make_run_dir(const char *base, char *out, size_t size)
             return -ENAMETOOLONG;
         if (mkdir(out, 0777) == 0)
             return 0;
+        if (errno == ENOENT && made[0]) {
+            made[0] = '\0';              /* the parent was removed */
+            return ict_make_run_dir(base, out, size);
+        }
         if (errno != EEXIST)
             return -errno;
     }
@@ -182,7 +192,10 @@ int ict_launch_start(ict_launch_t **out, const ict_task_t *t)
     l->r.id = t->id;
     l->r.attempt = t->attempt;
     l->r.start = ict_now();
-    gethostname(l->r.host, sizeof l->r.host - 1);
+    static char host[64];
+    if (!host[0])
+        gethostname(host, sizeof host - 1);
+    memcpy(l->r.host, host, sizeof host);
     ict_launch_wakeup_fd();
     l->kill_grace = t->kill_grace > 0 ? t->kill_grace : 5;
     l->max_output = t->max_output;
@@ -201,8 +214,8 @@ int ict_launch_start(ict_launch_t **out, const ict_task_t *t)
         l->r.own_errno = ENAMETOOLONG;
         return 0;
     }
-    int rc = mkdir_p(t->run_dir);     /* the master made it; a worker on
-                                         another node may need to */
+    /* the master made it; a worker on another node may need to */
+    int rc = t->run_dir_made ? 0 : mkdir_p(t->run_dir);
     if (rc) {
         fail_start(l, 126, "cannot create the run folder %.200s", t->run_dir);
         l->r.own_errno = -rc;
@@ -343,9 +356,8 @@ int ict_launch_step(ict_launch_t *l)
     if (!l->reaped) {
         if (reap(l)) {
             l->reaped = 1;
-            /* nothing of the evaluation may outlive it (the guard does the
-             * same, and for what left the group) */
-            kill(-l->proc.pid, SIGKILL);
+            /* nothing of the evaluation outlives it: the guard has killed
+             * its group and what left the group */
             l->kill_at = now + 2;       /* last wait for the pipes' EOF */
         } else if (l->deadline && now >= l->deadline && !l->kill_at) {
             l->r.timed_out = 1;

@@ -200,7 +200,7 @@ static int dispatch(master_t *m, int w, const pend_t *p, ict_error_t *err)
     rc = erc ? erc : ptext ? 0 : -ENOMEM;
     ict_task_t t = {.id = p->id, .flat = p->flat, .attempt = p->attempt,
                     .argv = argv, .env = env, .metric_names = m->names,
-                    .run_dir = dir, .params = ptext, .timeout = c->timeout,
+                    .run_dir = dir, .run_dir_made = 1, .params = ptext, .timeout = c->timeout,
                     .kill_grace = m->o->kill_grace,
                     .max_output = m->o->max_output,
                     .parse_last_number = c->parse_last_number};
@@ -448,7 +448,7 @@ static int prepare(master_t *m, ict_error_t *err)
         }
         ict_task_t t = {.id = 0, .flat = UINT64_MAX, .attempt = attempt,
                         .argv = argv, .env = env, .metric_names = m->names,
-                        .run_dir = dir, .params = "", .timeout = c->timeout,
+                        .run_dir = dir, .run_dir_made = 1, .params = "", .timeout = c->timeout,
                         .kill_grace = m->o->kill_grace,
                         .max_output = m->o->max_output};
         say(m, "prepare step, attempt %d: %s", attempt, dir);

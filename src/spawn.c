@@ -209,6 +209,13 @@ static void say(int fd, int kind, int value)
     (void)!write(fd, &m, sizeof m);
 }
 
+/* The program's pid and exec's errno, in one write (one read for ictune). */
+static void say_started(pid_t pid, int e)
+{
+    gmsg_t m[2] = {{MSG_PID, pid}, {MSG_EXEC, e}};
+    (void)!write(0, m, sizeof m);
+}
+
 /* ---- the guard (a fork of ictune: system calls only, no malloc) ---- */
 
 static char *gbuf;              /* the request, mmap'ed, grown by mremap */
@@ -288,8 +295,7 @@ static pid_t guard_start(pid_t self)
         if (fds[1] >= 0) close(fds[1]);
         if (n < 0)
             return -2;
-        say(0, MSG_PID, -1);
-        say(0, MSG_EXEC, EPROTO);
+        say_started(-1, EPROTO);
         return -1;
     }
     char **vec = (char **)(void *)(gbuf + at);
@@ -329,8 +335,7 @@ static pid_t guard_start(pid_t self)
     }
     if (pid > 0 || e)
         close(ep[0]);
-    say(0, MSG_PID, pid);
-    say(0, MSG_EXEC, e);
+    say_started(pid, e);
     return e ? -1 : pid;
 }
 
@@ -573,10 +578,10 @@ static int send_req(int ctl, const req_t *q, uint32_t argc, uint32_t envc,
     int fds[2] = {out, err};
     char cbuf[CMSG_SPACE(sizeof fds)];
     memset(cbuf, 0, sizeof cbuf);
-    struct iovec iov = {&h, sizeof h};
+    struct iovec iov[2] = {{&h, sizeof h}, {q->buf, q->len}};
     struct msghdr mh = {0};
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
+    mh.msg_iov = iov;
+    mh.msg_iovlen = 2;
     mh.msg_control = cbuf;
     mh.msg_controllen = sizeof cbuf;
     struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
@@ -587,9 +592,9 @@ static int send_req(int ctl, const req_t *q, uint32_t argc, uint32_t envc,
     ssize_t n;
     while ((n = sendmsg(ctl, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
         ;
-    if (n != (ssize_t)sizeof h)
+    if (n < (ssize_t)sizeof h)
         return -EPIPE;
-    for (size_t off = 0; off < q->len;) {
+    for (size_t off = (size_t)n - sizeof h; off < q->len;) {
         n = send(ctl, q->buf + off, q->len - off, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR)
             continue;
@@ -600,12 +605,12 @@ static int send_req(int ctl, const req_t *q, uint32_t argc, uint32_t envc,
     return 0;
 }
 
-static int read_msg(int fd, gmsg_t *m)
+static int read_msgs(int fd, gmsg_t *m, size_t k)
 {
     ssize_t n;
-    while ((n = recv(fd, m, sizeof *m, MSG_WAITALL)) < 0 && errno == EINTR)
+    while ((n = recv(fd, m, k * sizeof *m, MSG_WAITALL)) < 0 && errno == EINTR)
         ;
-    return n == (ssize_t)sizeof *m ? 0 : -1;
+    return n == (ssize_t)(k * sizeof *m) ? 0 : -1;
 }
 
 /* PATH lookups of the last program, which a run starts again and again */
@@ -650,9 +655,12 @@ int ict__spawn(ict__proc_t *p, const ict_task_t *t, const char *run_dir,
             break;
         guard_t *g = &guards[gi];
         rc = send_req(g->ctl, &q, argc, q.envc, t->affinity != NULL, po[1], pe[1]);
-        if (!rc && (read_msg(g->ctl, &m1) || m1.kind != MSG_PID ||
-                    read_msg(g->ctl, &m2) || m2.kind != MSG_EXEC))
+        gmsg_t m[2] = {{0, 0}, {0, 0}};
+        if (!rc && (read_msgs(g->ctl, m, 2) || m[0].kind != MSG_PID ||
+                    m[1].kind != MSG_EXEC))
             rc = -EPIPE;
+        m1 = m[0];
+        m2 = m[1];
         if (rc != -EPIPE)
             break;
         guard_drop(g);                  /* it died: once more, a new one */

@@ -61,6 +61,9 @@ struct ict_store {
     int readonly;
     ict__lock_t *lock;          /* the writer's own lock (lock.h) */
     int no_flush;               /* ICTUNE_BENCH_NO_FLUSH: benchmarks only */
+    hid_t dxpl;                 /* writes: our own conversion buffers */
+    int dxpl_made;
+    void *tconv, *bkg;
 };
 
 
@@ -543,6 +546,9 @@ static void store_free(ict_store_t *st)
     if (st->jobs > 0) H5Dclose(st->jobs);
     if (st->prepare > 0) H5Dclose(st->prepare);
     if (st->status_type > 0) H5Tclose(st->status_type);
+    if (st->dxpl > 0) H5Pclose(st->dxpl);
+    free(st->tconv);
+    free(st->bkg);
     layout_free(&st->L);
     if (st->file > 0) {
         H5Fflush(st->file, H5F_SCOPE_GLOBAL);
@@ -842,12 +848,27 @@ static int write_row(ict_store_t *st, hid_t d, hid_t mtype, hsize_t row,
         if (H5Dset_extent(d, n) < 0)
             return h5fail(err, st, what);
     }
+    if (!st->dxpl_made) {
+        st->dxpl_made = 1;
+        /* HDF5 would calloc (and clear) a 1 MiB conversion buffer and a
+         * background buffer for every row written: give it ours, once */
+        size_t n = st->L.size * 2 + 4096 > 65536 ? st->L.size * 2 + 4096 : 65536;
+        st->tconv = malloc(n);
+        st->bkg = malloc(n);
+        st->dxpl = H5Pcreate(H5P_DATASET_XFER);
+        if (!st->tconv || !st->bkg || st->dxpl < 0 ||
+            H5Pset_buffer(st->dxpl, n, st->tconv, st->bkg) < 0) {
+            if (st->dxpl > 0)
+                H5Pclose(st->dxpl);
+            st->dxpl = H5P_DEFAULT;
+        }
+    }
     hid_t fs = H5Dget_space(d);
     hsize_t off[1] = {row}, cnt[1] = {1};
     H5Sselect_hyperslab(fs, H5S_SELECT_SET, off, NULL, cnt, NULL);
     hid_t ms = H5Screate_simple(1, cnt, NULL);
     errno = 0;
-    herr_t rc = H5Dwrite(d, mtype, ms, fs, H5P_DEFAULT, buf);
+    herr_t rc = H5Dwrite(d, mtype, ms, fs, st->dxpl, buf);
     H5Sclose(ms);
     H5Sclose(fs);
     if (rc < 0 || (!st->no_flush && H5Fflush(st->file, H5F_SCOPE_GLOBAL) < 0))

@@ -45,6 +45,8 @@ typedef struct ict_task {
     char **metric_names;        /* the metrics to keep (NULL-terminated;
                                    NULL: the first ICT_MAX_METRICS seen) */
     const char *run_dir;        /* made by ict_make_run_dir() */
+    int run_dir_made;           /* it exists here (else it is made: a
+                                   worker on another node) */
     const char *params;         /* contents of the params file */
     double timeout;             /* seconds, 0: none */
     double kill_grace;          /* SIGTERM to SIGKILL, seconds */

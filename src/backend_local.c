@@ -1,6 +1,6 @@
-/* backend_local.c - the local pool: up to `jobs` programs at once, all
- * children of this process, watched with poll() on their output pipes and
- * the SIGCHLD self-pipe. */
+/* backend_local.c - the "local" backend: up to `jobs` programs at once,
+ * run by this process's guards (spawn.c), watched with poll() on their
+ * output pipes, the guards' sockets and the SIGCHLD self-pipe. */
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -12,11 +12,12 @@
 #include "backend.h"
 
 typedef struct local {
-    ict__backend_t b;
+    int n;
     ict_launch_t **slot;
     ict_place_t *place;         /* per slot, or NULL */
     cpu_set_t *cpus;            /* per slot */
     int *has_cpus;
+    struct pollfd *pf;          /* room for every slot's fds */
     char host[64];
 } local_t;
 
@@ -47,7 +48,7 @@ static int parse_cpulist(const char *s, cpu_set_t *set)
     return any;
 }
 
-static int l_submit(ict__backend_t *b, int w, const ict_task_t *t, ict_error_t *err)
+static int l_submit(void *b, int w, const ict_task_t *t, ict_error_t *err)
 {
     local_t *l = (local_t *)b;
     (void)err;
@@ -62,17 +63,15 @@ static int l_submit(ict__backend_t *b, int w, const ict_task_t *t, ict_error_t *
     return ict_launch_start(&l->slot[w], &tt);
 }
 
-static int l_wait(ict__backend_t *b, double timeout, ict_raw_result_t *out,
+static int l_poll(void *b, double timeout, ict_raw_result_t *out,
                   int *w, ict_error_t *err)
 {
     local_t *l = (local_t *)b;
     double deadline = ict_mono() + timeout;
-    struct pollfd *pf = calloc((size_t)b->nworkers * ICT_LAUNCH_FDS + 1, sizeof *pf);
+    struct pollfd *pf = l->pf;
     (void)err;
-    if (!pf)
-        return -ENOMEM;
     for (;;) {
-        for (int i = 0; i < b->nworkers; i++) {
+        for (int i = 0; i < l->n; i++) {
             if (l->slot[i] && ict_launch_step(l->slot[i])) {
                 *out = *ict_launch_result(l->slot[i]);
                 out->worker = i;
@@ -83,7 +82,6 @@ static int l_wait(ict__backend_t *b, double timeout, ict_raw_result_t *out,
                 ict_launch_free(l->slot[i]);
                 l->slot[i] = NULL;
                 *w = i;
-                free(pf);
                 return 1;
             }
         }
@@ -93,7 +91,7 @@ static int l_wait(ict__backend_t *b, double timeout, ict_raw_result_t *out,
         int n = 0, fds[ICT_LAUNCH_FDS];
         pf[n].fd = ict_launch_wakeup_fd();
         pf[n++].events = POLLIN;
-        for (int i = 0; i < b->nworkers; i++)
+        for (int i = 0; i < l->n; i++)
             if (l->slot[i])
                 for (int k = ict_launch_fds(l->slot[i], fds); k-- > 0;) {
                     pf[n].fd = fds[k];
@@ -106,24 +104,23 @@ static int l_wait(ict__backend_t *b, double timeout, ict_raw_result_t *out,
         if (rc < 0 && errno == EINTR)
             break;                      /* a signal: let the master look */
     }
-    free(pf);
     return 0;
 }
 
-static void l_stop(ict__backend_t *b, int w)
+static void l_cancel(void *b, int w)
 {
     local_t *l = (local_t *)b;
     if (l->slot[w])
         ict_launch_stop(l->slot[w]);
 }
 
-static const char *l_host(ict__backend_t *b, int w)
+static const char *l_host(void *b, int w)
 {
     (void)w;
     return ((local_t *)b)->host;
 }
 
-static const char *l_note(ict__backend_t *b, int w)
+static const char *l_note(void *b, int w)
 {
     local_t *l = (local_t *)b;
     static char buf[4096];
@@ -135,52 +132,63 @@ static const char *l_note(ict__backend_t *b, int w)
     return buf;
 }
 
-static void l_free(ict__backend_t *b)
+static void l_close(void *b)
 {
     local_t *l = (local_t *)b;
-    for (int i = 0; i < b->nworkers; i++)
+    for (int i = 0; l->slot && i < l->n; i++)
         ict_launch_free(l->slot[i]);
     free(l->slot);
     free(l->place);
     free(l->cpus);
     free(l->has_cpus);
-    free(l);
+    free(l->pf);
+    memset(l, 0, sizeof *l);
 }
 
-int ict__backend_local(ict__backend_t **out, int jobs, const ict_place_t *places,
-                       ict_error_t *err)
+static int l_open(void *b, const ict__backend_args_t *a, int *nworkers,
+                  ict_error_t *err)
 {
+    local_t *l = (local_t *)b;
+    int jobs = a->jobs;
     if (jobs < 1)
         return ict_errorf(err, -EINVAL, "--jobs %d: expected 1 or more", jobs);
-    local_t *l = calloc(1, sizeof *l);
-    if (!l)
-        return -ENOMEM;
+    l->n = jobs;
     l->slot = calloc((size_t)jobs, sizeof *l->slot);
-    if (!l->slot) {
-        free(l);
+    l->pf = calloc((size_t)jobs * ICT_LAUNCH_FDS + 1, sizeof *l->pf);
+    if (!l->slot || !l->pf) {
+        l_close(l);
         return -ENOMEM;
     }
-    l->b = (ict__backend_t){jobs, l_submit, l_wait, l_stop, l_host, l_note, l_free};
     gethostname(l->host, sizeof l->host - 1);
-    if (places) {
+    if (a->places) {
         l->place = malloc((size_t)jobs * sizeof *l->place);
         l->cpus = calloc((size_t)jobs, sizeof *l->cpus);
         l->has_cpus = calloc((size_t)jobs, sizeof *l->has_cpus);
         if (!l->place || !l->cpus || !l->has_cpus) {
-            l->b.nworkers = 0;
-            l_free(&l->b);
+            l_close(l);
             return -ENOMEM;
         }
         for (int i = 0; i < jobs; i++) {
-            l->place[i] = places[i];
-            l->has_cpus[i] = parse_cpulist(places[i].cpulist, &l->cpus[i]);
+            l->place[i] = a->places[i];
+            l->has_cpus[i] = parse_cpulist(a->places[i].cpulist, &l->cpus[i]);
         }
     }
-    l->b = (ict__backend_t){jobs, l_submit, l_wait, l_stop, l_host, l_note, l_free};
     if (ict_launch_wakeup_fd() < 0) {
-        l_free(&l->b);
+        l_close(l);
         return ict_errorf(err, -errno, "cannot set up the SIGCHLD pipe");
     }
-    *out = &l->b;
+    *nworkers = jobs;
     return 0;
 }
+
+const ict__backend_ops_t ict__backend_local_ops = {
+    .name = "local",
+    .size = sizeof(local_t),
+    .open = l_open,
+    .submit = l_submit,
+    .poll = l_poll,
+    .cancel = l_cancel,
+    .host = l_host,
+    .note = l_note,
+    .close = l_close,
+};

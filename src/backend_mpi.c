@@ -1,4 +1,5 @@
-/* backend_mpi.c - the master's side of MPI: ranks 1..N-1 are workers.
+/* backend_mpi.c - the "mpi" backend, the master's side of MPI: ranks
+ * 1..N-1 are workers (worker.c), messages are proto.c's.
  * The master never blocks on one worker: it polls for any result with
  * MPI_Iprobe and sleeps a little between polls (backing off to 2 ms), which
  * keeps an oversubscribed node's cores for the programs being tuned. */
@@ -12,11 +13,10 @@
 #include "backend.h"
 #include "proto.h"
 
-static void m_free(ict__backend_t *b);
-
 typedef struct mpib {
-    ict__backend_t b;
-    ict__hello_t *hello;        /* per worker (index w = rank - 1) */
+    int n;
+    ict__hello_t *hello;        /* per worker (index w = rank - 1): its
+                                   placement, sent once */
 } mpib_t;
 
 static void nap(double s)
@@ -25,16 +25,16 @@ static void nap(double s)
     nanosleep(&ts, NULL);
 }
 
-static int m_submit(ict__backend_t *b, int w, const ict_task_t *t, ict_error_t *err)
+static int m_submit(void *b, int w, const ict_task_t *t, ict_error_t *err)
 {
     (void)b;
     return ict__send_task(w + 1, t, err);
 }
 
-static int m_wait(ict__backend_t *b, double timeout, ict_raw_result_t *out,
+static int m_poll(void *b, double timeout, ict_raw_result_t *out,
                   int *w, ict_error_t *err)
 {
-    (void)b;
+    mpib_t *m = b;
     double deadline = ict_mono() + timeout, pause = 5e-5;
     for (;;) {
         int flag = 0;
@@ -49,6 +49,11 @@ static int m_wait(ict__backend_t *b, double timeout, ict_raw_result_t *out,
                 return rc;
             *w = st.MPI_SOURCE - 1;
             out->worker = st.MPI_SOURCE;
+            /* where it ran: from the worker's hello */
+            const ict__hello_t *h = &m->hello[*w];
+            snprintf(out->host, sizeof out->host, "%s", h->host);
+            snprintf(out->gpu, sizeof out->gpu, "%s", h->gpu);
+            snprintf(out->cpuset, sizeof out->cpuset, "%s", h->cpuset);
             return 1;
         }
         double left = deadline - ict_mono();
@@ -60,18 +65,18 @@ static int m_wait(ict__backend_t *b, double timeout, ict_raw_result_t *out,
     }
 }
 
-static void m_stop(ict__backend_t *b, int w)
+static void m_cancel(void *b, int w)
 {
     (void)b;
-    ict__send_empty(w + 1, ICT__TAG_STOP, NULL);
+    ict__send_stop(w + 1, NULL);
 }
 
-static const char *m_host(ict__backend_t *b, int w)
+static const char *m_host(void *b, int w)
 {
     return ((mpib_t *)b)->hello[w].host;
 }
 
-static const char *m_note(ict__backend_t *b, int w)
+static const char *m_note(void *b, int w)
 {
     ict__hello_t *h = &((mpib_t *)b)->hello[w];
     static char buf[4096];
@@ -83,58 +88,67 @@ static const char *m_note(ict__backend_t *b, int w)
     return buf;
 }
 
-static void m_free(ict__backend_t *b)
+static void m_close(void *b)
 {
-    mpib_t *m = (mpib_t *)b;
-    for (int w = 0; w < b->nworkers; w++)
-        ict__send_empty(w + 1, ICT__TAG_EXIT, NULL);
+    mpib_t *m = b;
+    for (int w = 0; m->hello && w < m->n; w++)
+        ict__send_exit(w + 1, NULL);
     free(m->hello);
-    free(m);
+    m->hello = NULL;
 }
 
-int ict__backend_mpi(ict__backend_t **out, ict_error_t *err)
+static int m_open(void *b, const ict__backend_args_t *a, int *nworkers,
+                  ict_error_t *err)
 {
+    mpib_t *m = b;
     int size;
+    (void)a;
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     if (size < 2)
         return ict_errorf(err, -EINVAL, "MPI with %d rank: expected 2 or "
                           "more (rank 0 is the master)", size);
-    mpib_t *m = calloc(1, sizeof *m);
-    if (!m)
-        return -ENOMEM;
+    m->n = size - 1;
     m->hello = calloc((size_t)size, sizeof *m->hello);
-    if (!m->hello) {
-        free(m);
+    if (!m->hello)
         return -ENOMEM;
-    }
-    m->b = (ict__backend_t){size - 1, m_submit, m_wait, m_stop, m_host, m_note, m_free};
     /* every worker says hello once: its host and binding */
     for (int k = 1; k < size; k++) {
         ict__hello_t h;
-        MPI_Status st;
-        int rc = MPI_Recv(&h, (int)sizeof h, MPI_BYTE, MPI_ANY_SOURCE,
-                          ICT__TAG_HELLO, MPI_COMM_WORLD, &st);
-        if (rc != MPI_SUCCESS) {
+        int rank, rc = ict__recv_hello(&h, &rank, err);
+        if (rc) {
             free(m->hello);
-            free(m);
-            return ict__mpi_error(err, rc, "waiting for the workers");
+            m->hello = NULL;
+            return rc;
         }
-        if (h.magic != ICT__PROTO_MAGIC || h.result_size != sizeof(ict_raw_result_t)) {
-            free(m->hello);
-            free(m);
-            return ict_errorf(err, -EPROTO, "rank %d runs another build of "
-                              "ictune; expected the same binary on every rank",
-                              st.MPI_SOURCE);
-        }
-        m->hello[st.MPI_SOURCE - 1] = h;
+        m->hello[rank - 1] = h;
     }
     for (int w = 0; w < size - 1; w++)
         if (m->hello[w].error[0]) {
             int rc = ict_errorf(err, -ENODEV, "rank %d on %s: %s", w + 1,
                                 m->hello[w].host, m->hello[w].error);
-            m_free(&m->b);
+            m_close(m);
             return rc;
         }
-    *out = &m->b;
+    *nworkers = size - 1;
     return 0;
+}
+
+const ict__backend_ops_t ict__backend_mpi_ops = {
+    .name = "mpi",
+    .size = sizeof(mpib_t),
+    .open = m_open,
+    .submit = m_submit,
+    .poll = m_poll,
+    .cancel = m_cancel,
+    .host = m_host,
+    .note = m_note,
+    .close = m_close,
+};
+
+void ict__backend_mpi_dismiss(void)
+{
+    int size = 1;
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    for (int r = 1; r < size; r++)
+        ict__send_exit(r, NULL);
 }

@@ -23,7 +23,6 @@
 #include <unistd.h>
 
 #include "backend.h"
-#include "proto.h"
 #include "buf.h"
 #include "ictune/command.h"
 #include "ictune/db.h"
@@ -205,7 +204,7 @@ static int dispatch(master_t *m, int w, const pend_t *p, ict_error_t *err)
                     .max_output = m->o->max_output,
                     .parse_last_number = c->parse_last_number};
     if (!rc)
-        rc = m->be->submit(m->be, w, &t, err);
+        rc = ict__be_submit(m->be, w, &t, err);
     ict_command_env_free(env);
     free(ptext);
     free(argv);
@@ -452,7 +451,7 @@ static int prepare(master_t *m, ict_error_t *err)
                         .kill_grace = m->o->kill_grace,
                         .max_output = m->o->max_output};
         say(m, "prepare step, attempt %d: %s", attempt, dir);
-        rc = m->be->submit(m->be, 0, &t, err);
+        rc = ict__be_submit(m->be, 0, &t, err);
         free(argv);
         ict_command_env_free(env);
         if (rc)
@@ -461,7 +460,7 @@ static int prepare(master_t *m, ict_error_t *err)
         ict_raw_result_t r;
         int w;
         for (;;) {
-            rc = m->be->wait(m->be, 0.25, &r, &w, err);
+            rc = ict__be_poll(m->be, 0.25, &r, &w, err);
             if (rc < 0)
                 return rc;
             if (rc == 1)
@@ -469,7 +468,7 @@ static int prepare(master_t *m, ict_error_t *err)
             if (m->o->signals && *m->o->signals && !m->stopping) {
                 m->stopping = 1;
                 say(m, "signal: stopping the prepare step");
-                m->be->stop(m->be, 0);
+                ict__be_cancel(m->be, 0);
             }
         }
         const char *why = r.reason;
@@ -591,6 +590,12 @@ int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
         rc = ict_db_new(&m.okmap);
     if (rc)
         goto out;
+    /* the workers first: an MPI worker that cannot work (no GPU for it)
+     * stops the run before any file is touched */
+    ict__backend_args_t ba = {o->jobs > 0 ? o->jobs : 1, o->places};
+    rc = ict__backend_open(&m.be, o->mpi ? "mpi" : "local", &ba, err);
+    if (rc)
+        goto out;
     if (c->workdir[0] == '/') {
         snprintf(m.workdir, sizeof m.workdir, "%s", c->workdir);
     } else {
@@ -639,11 +644,6 @@ int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
         say(&m, "resuming with changes (recorded in the file): %s", changes);
     if (o->resume && (rc = load_file(&m, err)))
         goto out;
-    rc = o->mpi ? ict__backend_mpi(&m.be, err)
-                : ict__backend_local(&m.be, o->jobs > 0 ? o->jobs : 1,
-                                     o->places, err);
-    if (rc)
-        goto out;
     m.running = malloc((size_t)m.be->nworkers * sizeof *m.running);
     if (!m.running) {
         rc = -ENOMEM;
@@ -654,10 +654,10 @@ int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
     {
         ict__buf_t hosts = {0};
         for (int w = 0; w < m.be->nworkers; w++) {
-            const char *h = m.be->host(m.be, w);
+            const char *h = ict__be_host(m.be, w);
             if (!hosts.data || !strstr(hosts.data, h))
                 ict__buf_printf(&hosts, "%s%s", hosts.len ? "," : "", h);
-            const char *note = m.be->note(m.be, w);
+            const char *note = ict__be_note(m.be, w);
             if (note && *note)
                 say(&m, "worker %d: %s", w + 1, note);
         }
@@ -703,7 +703,7 @@ int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
                 m.nrunning == 1 ? "" : "s");
             for (int w = 0; w < m.be->nworkers; w++)
                 if (m.running[w].id != UINT64_MAX)
-                    m.be->stop(m.be, w);
+                    ict__be_cancel(m.be, w);
         }
         if (m.stopping && !m.nrunning && !m.nparked) {
             sum->outcome = ICT_RUN_STOPPED;
@@ -758,7 +758,7 @@ int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
         }
         ict_raw_result_t r;
         int w;
-        rc = m.be->wait(m.be, wait, &r, &w, err);
+        rc = ict__be_poll(m.be, wait, &r, &w, err);
         if (rc < 0)
             goto out;
         if (rc == 1 && (rc = handle(&m, w, &r, err)))
@@ -777,16 +777,11 @@ stop:
             sum->outcome = ICT_RUN_STOPPED;     /* the CLI says why */
         for (int w = 0; m.be && m.running && w < m.be->nworkers; w++)
             if (m.running[w].id != UINT64_MAX)
-                m.be->stop(m.be, w);
+                ict__be_cancel(m.be, w);
     }
 out:
-    if (o->mpi && !m.be) {
-        /* the workers wait for work: tell them to leave */
-        int size = 1;
-        MPI_Comm_size(MPI_COMM_WORLD, &size);
-        for (int r = 1; r < size; r++)
-            ict__send_empty(r, ICT__TAG_EXIT, NULL);
-    }
+    if (o->mpi && !m.be)
+        ict__backend_mpi_dismiss();     /* the workers wait: let them go */
     if (rc && rc != -ENOSPC && sum->outcome != ICT_RUN_STOPPED)
         sum->outcome = ICT_RUN_FAILED;
     if (m.search) {
@@ -837,12 +832,12 @@ out:
             ict_raw_result_t r;
             int w;
             ict_error_t e2;
-            if (m.be->wait(m.be, 0.05, &r, &w, &e2) == 1) {
+            if (ict__be_poll(m.be, 0.05, &r, &w, &e2) == 1) {
                 m.running[w].id = UINT64_MAX;
                 m.nrunning--;
             }
         }
-        m.be->free(m.be);
+        ict__backend_close(m.be);
     }
     ict_search_free(m.search);
     free_master(&m);

@@ -18,6 +18,7 @@ enum {
 };
 
 #define ICT__PROTO_MAGIC 0x69637475u   /* "ictu" */
+#define ICT__PROTO_VERSION 2u          /* bump on any layout change */
 
 /* A task as received: owns its strings. */
 typedef struct ict__task_msg {
@@ -28,8 +29,6 @@ typedef struct ict__task_msg {
 } ict__task_msg_t;
 
 typedef struct ict__hello {
-    uint32_t magic;
-    uint32_t result_size;       /* sizeof(ict_raw_result_t): same binary */
     char host[64];
     char gpu[96];
     char cpuset[ICT_CPUSET_MAX];
@@ -38,6 +37,20 @@ typedef struct ict__hello {
     char error[512];            /* this worker cannot work: why */
 } ict__hello_t;
 
+#include "buf.h"
+
+/* The layouts alone (no MPI): 0, or -ENOMEM / -EPROTO. */
+int ict__pack_task(ict__buf_t *b, const ict_task_t *t);
+int ict__unpack_task(const char *data, size_t n, ict__task_msg_t *m,
+                     ict_error_t *err);
+int ict__pack_result(ict__buf_t *b, const ict_raw_result_t *r);
+int ict__unpack_result(const char *data, size_t n, ict_raw_result_t *r);
+int ict__pack_hello(ict__buf_t *b, const ict__hello_t *h);
+int ict__unpack_hello(const char *data, size_t n, ict__hello_t *h);
+
+int ict__send_hello(const ict__hello_t *h, ict_error_t *err);
+/* The next worker's hello (blocking); *rank its sender. */
+int ict__recv_hello(ict__hello_t *h, int *rank, ict_error_t *err);
 int ict__send_task(int rank, const ict_task_t *t, ict_error_t *err);
 /* Receive a task whose arrival was probed (status from MPI_Iprobe). */
 int ict__recv_task(const MPI_Status *st, ict__task_msg_t *m, ict_error_t *err);
@@ -47,6 +60,10 @@ int ict__send_result(const ict_raw_result_t *r, ict_error_t *err);
 int ict__recv_result(const MPI_Status *st, ict_raw_result_t *r, ict_error_t *err);
 
 int ict__send_empty(int rank, int tag, ict_error_t *err);
+int ict__send_stop(int rank, ict_error_t *err);
+int ict__send_exit(int rank, ict_error_t *err);
+/* Take an empty message of this tag from the master off the queue. */
+int ict__recv_empty(int tag);
 int ict__mpi_error(ict_error_t *err, int code, const char *what);
 
 #endif

@@ -53,17 +53,12 @@ static int run_task(ict__task_msg_t *m, ict_error_t *err)
         MPI_Status st;
         MPI_Iprobe(0, ICT__TAG_STOP, MPI_COMM_WORLD, &flag, &st);
         if (flag) {
-            MPI_Recv(NULL, 0, MPI_BYTE, 0, ICT__TAG_STOP, MPI_COMM_WORLD,
-                     MPI_STATUS_IGNORE);
+            ict__recv_empty(ICT__TAG_STOP);
             ict_launch_stop(l);
         }
     }
     ict_raw_result_t r = *ict_launch_result(l);
-    ict_launch_free(l);
-    if (me) {
-        snprintf(r.gpu, sizeof r.gpu, "%s", me->gpu);
-        snprintf(r.cpuset, sizeof r.cpuset, "%s", me->cpuset);
-    }
+    ict_launch_free(l);                 /* the placement went in the hello */
     if (r.signal && !was && ict_launch_job_stopped(r.signal, signalled, 0.5))
         r.killed = 1;                   /* a signal cut it short */
     return ict__send_result(&r, err);
@@ -77,8 +72,6 @@ int ict__worker_main(const ict_place_t *place, const char *placement_error,
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     ict__hello_t h;
     memset(&h, 0, sizeof h);
-    h.magic = ICT__PROTO_MAGIC;
-    h.result_size = sizeof(ict_raw_result_t);
     gethostname(h.host, sizeof h.host - 1);
     if (place) {
         snprintf(h.gpu, sizeof h.gpu, "%s", place->gpu);
@@ -88,9 +81,9 @@ int ict__worker_main(const ict_place_t *place, const char *placement_error,
     }
     if (placement_error)
         snprintf(h.error, sizeof h.error, "%s", placement_error);
-    int rc = MPI_Send(&h, (int)sizeof h, MPI_BYTE, 0, ICT__TAG_HELLO, MPI_COMM_WORLD);
-    if (rc != MPI_SUCCESS)
-        return ict__mpi_error(err, rc, "saying hello to the master");
+    int rc = ict__send_hello(&h, err);
+    if (rc)
+        return rc;
     double pause = 5e-5;
     for (;;) {
         int flag = 0;
@@ -106,13 +99,11 @@ int ict__worker_main(const ict_place_t *place, const char *placement_error,
         }
         pause = 5e-5;
         if (st.MPI_TAG == ICT__TAG_EXIT) {
-            MPI_Recv(NULL, 0, MPI_BYTE, 0, ICT__TAG_EXIT, MPI_COMM_WORLD,
-                     MPI_STATUS_IGNORE);
+            ict__recv_empty(ICT__TAG_EXIT);
             return 0;
         }
         if (st.MPI_TAG == ICT__TAG_STOP) {      /* nothing running: drop */
-            MPI_Recv(NULL, 0, MPI_BYTE, 0, ICT__TAG_STOP, MPI_COMM_WORLD,
-                     MPI_STATUS_IGNORE);
+            ict__recv_empty(ICT__TAG_STOP);
             continue;
         }
         if (st.MPI_TAG != ICT__TAG_TASK)

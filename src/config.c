@@ -24,7 +24,7 @@
 
 #include "buf.h"
 #include "ictune/command.h"
-#include "ictune/strategy.h"
+#include "words.h"
 
 #define MAX_VALUES_PER_PARAM 1000000
 #define MAX_PARAMS 10000
@@ -78,47 +78,8 @@ static const char *found(const yaml_node_t *n, char *buf, size_t size)
 
 static yaml_node_t *node(ctx_t *x, int id) { return yaml_document_get_node(x->doc, id); }
 
-static size_t levenshtein(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64)
-        return 99;
-    size_t d[65][65];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= la; i++)
-        for (size_t j = 1; j <= lb; j++) {
-            size_t sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            size_t del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
-            d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-        }
-    return d[la][lb];
-}
-
-static const char *did_you_mean(const char *key, const char *const *known)
-{
-    const char *best = NULL;
-    size_t bestd = 99, limit = strlen(key) / 3 + 1;
-    for (size_t i = 0; known[i]; i++) {
-        size_t d = levenshtein(key, known[i]);
-        if (d < bestd) {
-            bestd = d;
-            best = known[i];
-        }
-    }
-    return bestd <= limit && bestd <= 3 ? best : NULL;
-}
-
-static void join_keys(char *buf, size_t size, const char *const *known)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; known[i] && used < size; i++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%s",
-                                 i ? ", " : "", known[i]);
-}
+#define did_you_mean ict__did_you_mean
+#define join_keys ict__join_words
 
 /* Check a mapping's keys: scalars, known, not repeated. */
 static int check_keys(ctx_t *x, yaml_node_t *map, const char *what,
@@ -719,52 +680,31 @@ static int parse_constraints(ctx_t *x, yaml_node_t *seq)
 
 /* ---- search and limits -------------------------------------------------- */
 
+/* search: the strategy's name and its options, as data with their
+ * positions; which options a strategy takes is the strategy side's to say
+ * (ict_strategy_check in strategy.c). */
 static int parse_search(ctx_t *x, yaml_node_t *map)
 {
     int rc = check_keys(x, map, "search", NULL);
     if (rc)
         return rc;
+    x->c->search_line = (int)map->start_mark.line + 1;
+    x->c->search_col = (int)map->start_mark.column + 1;
     yaml_node_t *sn = get(x, map, "strategy");
     if (sn) {
         if ((rc = get_string(x, sn, "search.strategy", &x->c->strategy)))
             return rc;
+        x->c->strategy_line = (int)sn->start_mark.line + 1;
+        x->c->strategy_col = (int)sn->start_mark.column + 1;
     }
-    const ict_strategy_t *st = ict_strategy_find(x->c->strategy);
-    if (!st) {
-        const ict_strategy_t *const *all = ict_strategy_list();
-        const char *names[32];
-        size_t i;
-        for (i = 0; all[i] && i < 31; i++)
-            names[i] = all[i]->name;
-        names[i] = NULL;
-        char list[256];
-        join_keys(list, sizeof list, names);
-        const char *dym = did_you_mean(x->c->strategy, names);
-        char dbuf[96] = "";
-        if (dym)
-            snprintf(dbuf, sizeof dbuf, " (did you mean '%s'?)", dym);
-        return fail(x, sn, "search.strategy: unknown strategy '%s'%s; "
-                    "expected one of: %s", x->c->strategy, dbuf, list);
-    }
-    /* The strategy's own keys plus the driver's. */
-    const char *known[64];
-    size_t nk = 0;
-    known[nk++] = "strategy";
-    known[nk++] = "max_evaluations";
-    for (const ict_option_info_t *o = st->options; o && o->key && nk < 63; o++)
-        known[nk++] = o->key;
-    known[nk] = NULL;
-    char what[96];
-    snprintf(what, sizeof what, "search (strategy %s)", st->name);
-    if ((rc = check_keys(x, map, what, known)))
-        return rc;
     size_t n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
     x->c->options = calloc(n + 1, sizeof *x->c->options);
     if (!x->c->options)
         return -ENOMEM;
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
          p < map->data.mapping.pairs.top; p++) {
-        const char *key = scalar(node(x, p->key));
+        yaml_node_t *k = node(x, p->key);
+        const char *key = scalar(k);
         yaml_node_t *v = node(x, p->value);
         if (!strcmp(key, "strategy"))
             continue;
@@ -776,18 +716,21 @@ static int parse_search(ctx_t *x, yaml_node_t *map)
             x->c->max_evaluations = me;
             continue;
         }
-        char fb[96];
-        if (!scalar(v) || !*scalar(v))
-            return fail(x, v, "search.%s: found %s; expected a single value",
-                        key, found(v, fb, sizeof fb));
         ict_option_t *o = &x->c->options[x->c->n_options];
-        o->key = strdup(key);
-        o->value = strdup(scalar(v));
+        o->key_line = (int)k->start_mark.line + 1;
+        o->key_col = (int)k->start_mark.column + 1;
         o->line = (int)v->start_mark.line + 1;
         o->col = (int)v->start_mark.column + 1;
+        int single = scalar(v) && *scalar(v);
+        o->key = strdup(key);
+        o->value = strdup(single ? scalar(v) : "");
         x->c->n_options++;
         if (!o->key || !o->value)
             return -ENOMEM;
+        if (!single) {                  /* the strategy check says so */
+            char fb[96];
+            snprintf(o->found, sizeof o->found, "%s", found(v, fb, sizeof fb));
+        }
     }
     return 0;
 }
@@ -904,9 +847,6 @@ static int walk(ctx_t *x, yaml_node_t *root)
         return rc;
     if ((n = get(x, root, "search")) && (rc = parse_search(x, n)))
         return rc;
-    if (!n && !ict_strategy_find(c->strategy))
-        return fail(x, root, "the default strategy '%s' is not built in",
-                    c->strategy);
     if ((n = get(x, root, "limits")) && (rc = parse_limits(x, n)))
         return rc;
     if ((n = get(x, root, "gpus")) && (rc = parse_gpus(x, n)))
@@ -1127,76 +1067,6 @@ const ict_option_t *ict_config_option(const ict_config_t *c, const char *key)
     return NULL;
 }
 
-static int option_known(const ict_strategy_t *st, const char *key)
-{
-    for (const ict_option_info_t *o = st->options; o && o->key; o++)
-        if (!strcmp(o->key, key))
-            return 1;
-    return 0;
-}
-
-int ict_config_set_search(ict_config_t *c, const char *key, const char *value,
-                          ict_error_t *err)
-{
-    if (!strcmp(key, "strategy")) {
-        const ict_strategy_t *st = ict_strategy_find(value);
-        if (!st)
-            return ict_errorf(err, -EINVAL, "--set strategy=%s: unknown "
-                              "strategy", value);
-        char *ns = strdup(value);
-        if (!ns)
-            return -ENOMEM;
-        free(c->strategy);
-        c->strategy = ns;
-        size_t k = 0;
-        for (size_t i = 0; i < c->n_options; i++) {
-            if (option_known(st, c->options[i].key)) {
-                c->options[k++] = c->options[i];
-            } else {
-                free(c->options[i].key);
-                free(c->options[i].value);
-            }
-        }
-        c->n_options = k;
-        return 0;
-    }
-    if (!strcmp(key, "max_evaluations")) {
-        char *end;
-        long long v = strtoll(value, &end, 10);
-        if (end == value || *end || v < 0)
-            return ict_errorf(err, -EINVAL, "--set max_evaluations=%s: "
-                              "expected a whole number >= 0 (0: no limit)",
-                              value);
-        c->max_evaluations = v;
-        return 0;
-    }
-    const ict_strategy_t *st = ict_strategy_find(c->strategy);
-    if (!st || !option_known(st, key))
-        return ict_errorf(err, -EINVAL, "--set %s=%s: strategy %s has no "
-                          "option '%s'", key, value, c->strategy, key);
-    char *nv = strdup(value);
-    if (!nv)
-        return -ENOMEM;
-    for (size_t i = 0; i < c->n_options; i++)
-        if (!strcmp(c->options[i].key, key)) {
-            free(c->options[i].value);
-            c->options[i].value = nv;
-            c->options[i].line = c->options[i].col = 0;
-            return 0;
-        }
-    ict_option_t *no = realloc(c->options, (c->n_options + 1) * sizeof *no);
-    char *nk = strdup(key);
-    if (!no || !nk) {
-        free(nv);
-        free(nk);
-        if (no)
-            c->options = no;
-        return -ENOMEM;
-    }
-    c->options = no;
-    c->options[c->n_options++] = (ict_option_t){nk, nv, 0, 0};
-    return 0;
-}
 
 int ict_parse_duration(const char *text, double *seconds)
 {

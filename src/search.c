@@ -54,9 +54,10 @@ const char *ict_status_name(int s)
 int ict_search_new(ict_search_t **out, const ict_config_t *c,
                    const ict_search_opts_t *opts, ict_error_t *err)
 {
+    int rc0 = ict_strategy_check_keys(c, err);
+    if (rc0)
+        return rc0;
     const ict_strategy_t *st = ict_strategy_find(c->strategy);
-    if (!st)
-        return ict_errorf(err, -ENOENT, "unknown strategy '%s'", c->strategy);
     ict_search_t *s = calloc(1, sizeof *s);
     if (!s)
         return -ENOMEM;

@@ -1,6 +1,8 @@
-/* strategy.c - the static registry of strategies and typed option access.
- * Options are validated against each strategy's key table when the config
- * loads; here their values are parsed, with errors naming file:line:col. */
+/* strategy.c - the static registry of strategies, the check of a config's
+ * search section against its strategy (names, keys, a dry-run init), the
+ * --set overrides, and typed option access; errors name file:line:col.
+ * The config loader (config.c) holds the options as data and knows no
+ * strategy. */
 #include "ictune/strategy.h"
 
 #include <errno.h>
@@ -8,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "ictune/db.h"
+#include "words.h"
 
 extern const ict_strategy_t ict_strategy_dsice;
 extern const ict_strategy_t ict_strategy_dsice_seq;
@@ -33,6 +38,154 @@ const ict_strategy_t *ict_strategy_find(const char *name)
             !strcmp(registry[i]->name, name))
             return registry[i];
     return NULL;
+}
+
+static int option_known(const ict_strategy_t *st, const char *key)
+{
+    for (const ict_option_info_t *o = st->options; o && o->key; o++)
+        if (!strcmp(o->key, key))
+            return 1;
+    return 0;
+}
+
+/* The names and keys; no init. */
+int ict_strategy_check_keys(const ict_config_t *c, ict_error_t *err)
+{
+    const ict_strategy_t *st = ict_strategy_find(c->strategy);
+    if (!st && !c->strategy_line)
+        return ict_errorf(err, -EINVAL, "%s:1:1: the default strategy '%s' "
+                          "is not built in", c->path, c->strategy);
+    if (!st) {
+        const char *names[32];
+        size_t i;
+        for (i = 0; registry[i] && i < 31; i++)
+            names[i] = registry[i]->name;
+        names[i] = NULL;
+        char list[256], dbuf[96] = "";
+        ict__join_words(list, sizeof list, names);
+        const char *dym = ict__did_you_mean(c->strategy, names);
+        if (dym)
+            snprintf(dbuf, sizeof dbuf, " (did you mean '%s'?)", dym);
+        return ict_errorf(err, -EINVAL, "%s:%d:%d: search.strategy: unknown "
+                          "strategy '%s'%s; expected one of: %s", c->path,
+                          c->strategy_line, c->strategy_col, c->strategy,
+                          dbuf, list);
+    }
+    for (size_t i = 0; i < c->n_options; i++) {
+        const ict_option_t *o = &c->options[i];
+        if (!option_known(st, o->key)) {
+            if (!o->key_line)
+                return ict_errorf(err, -EINVAL, "--set %s=%s: strategy %s has "
+                                  "no option '%s'", o->key, o->value,
+                                  c->strategy, o->key);
+            const char *known[64];
+            size_t nk = 0;
+            known[nk++] = "strategy";
+            known[nk++] = "max_evaluations";
+            for (const ict_option_info_t *k = st->options; k && k->key && nk < 63; k++)
+                known[nk++] = k->key;
+            known[nk] = NULL;
+            char list[512], dbuf[96] = "";
+            ict__join_words(list, sizeof list, known);
+            const char *dym = ict__did_you_mean(o->key, known);
+            if (dym)
+                snprintf(dbuf, sizeof dbuf, " (did you mean '%s'?)", dym);
+            return ict_errorf(err, -EINVAL, "%s:%d:%d: search (strategy %s): "
+                              "unknown key '%s'%s; expected one of: %s",
+                              c->path, o->key_line, o->key_col, st->name,
+                              o->key, dbuf, list);
+        }
+        if (o->found[0])
+            return ict_errorf(err, -EINVAL, "%s:%d:%d: search.%s: found %s; "
+                              "expected a single value", c->path, o->line,
+                              o->col, o->key, o->found);
+    }
+    return 0;
+}
+
+int ict_strategy_check(const ict_config_t *c, ict_error_t *err)
+{
+    int rc = ict_strategy_check_keys(c, err);
+    if (rc)
+        return rc;
+    const ict_strategy_t *st = ict_strategy_find(c->strategy);
+    ict_db_t *db = NULL;
+    void *priv = calloc(1, st->priv_size ? st->priv_size : 1);
+    if (!priv || ict_db_new(&db)) {
+        free(priv);
+        return -ENOMEM;
+    }
+    /* a dry run of init: it parses and range-checks every option */
+    ict_strategy_ctx_t ctx = {c->space, c, db, NULL, NULL};
+    rc = st->init(priv, &ctx, err);
+    if (st->fini)
+        st->fini(priv);
+    free(priv);
+    ict_db_free(db);
+    return rc;
+}
+
+int ict_strategy_set(ict_config_t *c, const char *key, const char *value,
+                          ict_error_t *err)
+{
+    if (!strcmp(key, "strategy")) {
+        const ict_strategy_t *st = ict_strategy_find(value);
+        if (!st)
+            return ict_errorf(err, -EINVAL, "--set strategy=%s: unknown "
+                              "strategy", value);
+        char *ns = strdup(value);
+        if (!ns)
+            return -ENOMEM;
+        free(c->strategy);
+        c->strategy = ns;
+        size_t k = 0;
+        for (size_t i = 0; i < c->n_options; i++) {
+            if (option_known(st, c->options[i].key)) {
+                c->options[k++] = c->options[i];
+            } else {
+                free(c->options[i].key);
+                free(c->options[i].value);
+            }
+        }
+        c->n_options = k;
+        return 0;
+    }
+    if (!strcmp(key, "max_evaluations")) {
+        char *end;
+        long long v = strtoll(value, &end, 10);
+        if (end == value || *end || v < 0)
+            return ict_errorf(err, -EINVAL, "--set max_evaluations=%s: "
+                              "expected a whole number >= 0 (0: no limit)",
+                              value);
+        c->max_evaluations = v;
+        return 0;
+    }
+    const ict_strategy_t *st = ict_strategy_find(c->strategy);
+    if (!st || !option_known(st, key))
+        return ict_errorf(err, -EINVAL, "--set %s=%s: strategy %s has no "
+                          "option '%s'", key, value, c->strategy, key);
+    char *nv = strdup(value);
+    if (!nv)
+        return -ENOMEM;
+    for (size_t i = 0; i < c->n_options; i++)
+        if (!strcmp(c->options[i].key, key)) {
+            free(c->options[i].value);
+            c->options[i].value = nv;
+            c->options[i].line = c->options[i].col = 0;
+            return 0;
+        }
+    ict_option_t *no = realloc(c->options, (c->n_options + 1) * sizeof *no);
+    char *nk = strdup(key);
+    if (!no || !nk) {
+        free(nv);
+        free(nk);
+        if (no)
+            c->options = no;
+        return -ENOMEM;
+    }
+    c->options = no;
+    c->options[c->n_options++] = (ict_option_t){.key = nk, .value = nv};
+    return 0;
 }
 
 int ict_stage_push(ict_stage_t *st, uint64_t flat)

@@ -3,6 +3,7 @@
 #include <errno.h>
 
 #include "ictune/config.h"
+#include "ictune/strategy.h"
 #include "test.h"
 
 static ict_config_t *load(const char *text, ict_error_t *e, int *rc)
@@ -25,6 +26,22 @@ static void expect_error(const char *text, const char *needle)
     CHECK(c == NULL);
     CHECK_CONTAINS(e.text, needle);
     CHECK_CONTAINS(e.text, "t.yaml:");
+}
+
+/* It loads, and the strategy check refuses it. */
+static void expect_strategy_error(const char *text, const char *needle)
+{
+    ict_error_t e;
+    int rc;
+    ict_config_t *c = load(text, &e, &rc);
+    CHECK_EQ(rc, 0);
+    rc = ict_strategy_check(c, &e);
+    if (rc == 0)
+        fprintf(stderr, "expected a strategy error containing '%s' for:\n%s\n", needle, text);
+    CHECK(rc < 0);
+    CHECK_CONTAINS(e.text, needle);
+    CHECK_CONTAINS(e.text, "t.yaml:");
+    ict_config_free(c);
 }
 
 static const ict_space_t *space_of(const char *params, ict_config_t **keep)
@@ -128,8 +145,15 @@ int main(void)
     expect_error(HEAD "parameters:\n  a: [1]\nconstraints: [\"m << 3\"]\n", "expected one of < <= > >=");
     expect_error("name: t\ncommand: run {b}\nobjective: {metric: m}\nparameters:\n  a: [1]\n", "{b} names no parameter");
     expect_error("name: t\ncommand: run {aa}\nobjective: {metric: m}\nparameters:\n  ab: [1]\n", "did you mean {ab}");
-    expect_error(HEAD "parameters:\n  a: [1]\nsearch: {strategy: dsic}\n", "did you mean 'dsice'");
-    expect_error(HEAD "parameters:\n  a: [1]\nsearch: {strategy: random, line_search: full}\n", "unknown key 'line_search'");
+    /* the loader holds the search options as data; the strategy judges */
+    expect_strategy_error(HEAD "parameters:\n  a: [1]\nsearch: {strategy: dsic}\n",
+                          "t.yaml:6:20: search.strategy: unknown strategy 'dsic' (did you mean 'dsice'?)");
+    expect_strategy_error(HEAD "parameters:\n  a: [1]\nsearch: {strategy: random, line_search: full}\n",
+                          "t.yaml:6:28: search (strategy random): unknown key 'line_search'");
+    expect_strategy_error(HEAD "parameters:\n  a: [1]\nsearch: {line_search: [a]}\n",
+                          "search.line_search: found a list; expected a single value");
+    expect_strategy_error(HEAD "parameters:\n  a: [1]\nsearch: {line_search: fast}\n",
+                          "line_search");
     expect_error(HEAD "parameters:\n  a: [1]\nlimits: {timeout: soon}\n", "expected a duration");
     expect_error(HEAD "parameters:\n  a: [1]\nobjective2: 1\n", "did you mean 'objective'");
     expect_error("name: t\n", "the key 'command' is missing");
@@ -144,12 +168,12 @@ int main(void)
         c = load(HEAD "parameters:\n  a: [1, 2]\nsearch: {line_search: full}\n", &e, &rc);
         CHECK_EQ(rc, 0);
         CHECK_EQ(c->n_options, 1);
-        CHECK_EQ(ict_config_set_search(c, "strategy", "random", &e), 0);
+        CHECK_EQ(ict_strategy_set(c, "strategy", "random", &e), 0);
         CHECK_EQ(c->n_options, 0);            /* line_search dropped */
-        CHECK_EQ(ict_config_set_search(c, "seed", "5", &e), 0);
+        CHECK_EQ(ict_strategy_set(c, "seed", "5", &e), 0);
         CHECK_STR(ict_config_option(c, "seed")->value, "5");
-        CHECK(ict_config_set_search(c, "line_search", "full", &e) < 0);
-        CHECK(ict_config_set_search(c, "strategy", "nope", &e) < 0);
+        CHECK(ict_strategy_set(c, "line_search", "full", &e) < 0);
+        CHECK(ict_strategy_set(c, "strategy", "nope", &e) < 0);
         ict_config_free(c);
     }
     TEST_DONE();

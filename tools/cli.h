@@ -36,6 +36,9 @@ int ict_cli_number(const char *opt, const char *v, double lo, double hi,
 const char *ict_cli_thousands(unsigned long long v, char *buf, size_t size);
 /* Apply one --set KEY=VALUE; returns an exit code (0 on success). */
 int ict_cli_set(ict_config_t *c, const char *kv);
+/* Load path as every command does: the config, the --set overrides, then
+ * the strategy's check of its options. An exit code (0: *out loaded). */
+int ict_cli_load(const char *path, const char **sets, int nsets, ict_config_t **out);
 /* Print a number as JSON (null when not finite). */
 void ict_cli_json_number(FILE *f, double v);
 void ict_cli_json_string(FILE *f, const char *s);

@@ -48,17 +48,9 @@ int ict_cmd_check(int argc, char **argv)
     }
     ict_config_t *c;
     ict_error_t err;
-    if (ict_config_load(path, &c, &err)) {
-        ict_cli_error("%s", err.text);
-        return ICT_EXIT_USAGE;
-    }
-    for (int i = 0; i < nsets; i++) {
-        int rc = ict_cli_set(c, sets[i]);
-        if (rc) {
-            ict_config_free(c);
-            return rc;
-        }
-    }
+    int code = ict_cli_load(path, sets, nsets, &c);
+    if (code)
+        return code;
     /* Set the strategy up as a run would: this checks its option values. */
     ict_search_t *search;
     if (ict_search_new(&search, c, NULL, &err)) {

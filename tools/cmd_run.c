@@ -148,12 +148,7 @@ int ict_cmd_run(int argc, char **argv)
     ict_config_t *c = NULL;
     int code = ICT_EXIT_OK;
     if (rank == 0) {
-        if (ict_config_load(path, &c, &err)) {
-            ict_cli_error("%s", err.text);
-            code = ICT_EXIT_USAGE;
-        }
-        for (int i = 0; i < nsets && !code; i++)
-            code = ict_cli_set(c, sets[i]);
+        code = ict_cli_load(path, sets, nsets, &c);
         if (!code && !o.resume && access(c->output, F_OK) == 0) {
             ict_cli_error("%s exists: results are never overwritten; use "
                           "--resume to continue it, or set another 'output'",

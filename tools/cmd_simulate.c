@@ -132,13 +132,9 @@ int ict_cmd_simulate(int argc, char **argv)
     }
     ict_config_t *c;
     ict_error_t err;
-    if (ict_config_load(path, &c, &err)) {
-        ict_cli_error("%s", err.text);
-        return ICT_EXIT_USAGE;
-    }
-    int code = ICT_EXIT_OK;
-    for (int i = 0; i < nsets && !code; i++)
-        code = ict_cli_set(c, sets[i]);
+    int code = ict_cli_load(path, sets, nsets, &c);
+    if (code)
+        return code;
     ict_table_t *t = NULL;
     trace_t tr = {NULL, c, NULL};
     size_t D = ict_space_dims(c->space);

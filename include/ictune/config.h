@@ -34,7 +34,9 @@ typedef struct ict_command {
 typedef struct ict_option {     /* one strategy option, value as written */
     char *key;
     char *value;
-    int line, col;
+    int line, col;              /* the value's; 0 when from --set */
+    int key_line, key_col;
+    char found[96];             /* not a single value: what was found */
 } ict_option_t;
 
 typedef struct ict_config {
@@ -56,6 +58,8 @@ typedef struct ict_config {
     char **metrics;             /* further metrics to record */
     size_t n_metrics;
     char *strategy;             /* default "dsice" */
+    int strategy_line, strategy_col;    /* search.strategy; 0: default */
+    int search_line, search_col;        /* the search mapping; 0: none */
     ict_option_t *options;
     size_t n_options;
     int64_t max_evaluations;    /* 0: no limit */
@@ -77,11 +81,6 @@ void ict_config_free(ict_config_t *c);
 /* Look up a strategy option's text; NULL when absent. */
 const ict_option_t *ict_config_option(const ict_config_t *c, const char *key);
 
-/* Override a search setting, as `--set KEY=VALUE` does: KEY is strategy,
- * max_evaluations or an option of the (new) strategy. Changing the strategy
- * drops the options the new one does not take. */
-int ict_config_set_search(ict_config_t *c, const char *key, const char *value,
-                          ict_error_t *err);
 
 /* Parse a duration such as "9h", "30m", "1h30m", "45s" or "90" (seconds). */
 int ict_parse_duration(const char *text, double *seconds);

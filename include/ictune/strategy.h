@@ -73,6 +73,20 @@ const ict_strategy_t *ict_strategy_find(const char *name);
 /* The registry, NULL-terminated. */
 const ict_strategy_t *const *ict_strategy_list(void);
 
+/* Is c's search section right for its strategy: a strategy that exists,
+ * only options it takes, each a single value its init accepts (a dry run
+ * of init on an empty database)? Errors name file:line:col. The config
+ * loader holds the options as data; this is where they are judged. */
+int ict_strategy_check(const ict_config_t *c, ict_error_t *err);
+/* The same without the dry run: the names and keys only. */
+int ict_strategy_check_keys(const ict_config_t *c, ict_error_t *err);
+
+/* Override a search setting, as `--set KEY=VALUE` does: KEY is strategy,
+ * max_evaluations or an option of the (new) strategy. Changing the strategy
+ * drops the options the new one does not take. */
+int ict_strategy_set(ict_config_t *c, const char *key, const char *value,
+                     ict_error_t *err);
+
 /* Typed access to the config's options of the strategy, with defaults taken
  * from its option table. Errors name the option's file:line:col. */
 int ict_option_int(const ict_strategy_ctx_t *ctx, const ict_strategy_t *s,

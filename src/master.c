@@ -45,7 +45,8 @@ typedef struct parked {
     double until;
 } parked_t;
 
-typedef struct master {
+typedef struct ict_run master_t;
+struct ict_run {
     const ict_config_t *c;
     const ict_run_opts_t *o;
     ict_run_summary_t *sum;
@@ -76,7 +77,8 @@ typedef struct master {
     char **names;               /* the metrics the programs' output gives */
     parked_t *parked;           /* local: results waiting for a job's signal */
     size_t nparked, parkcap;
-} master_t;
+    int in_stage;
+};
 
 /* Keep the metrics of an OK result, to report the best point's. */
 static int keep_metrics(master_t *m, uint64_t flat, const double *met)
@@ -567,207 +569,20 @@ static void free_master(master_t *m)
     free(m->parked);
 }
 
-int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
-            ict_run_summary_t *sum, ict_error_t *err)
+/* ---- a run: open, step, close ------------------------------------------ */
+
+/* The end of a run, whatever its cause: the running evaluations stopped
+ * (on an error), the summary, the /jobs row, the file closed, the
+ * backend let go. Returns rc (0 for 1). */
+static int finish(master_t *m, int rc, int cancel)
 {
-    master_t m;
-    memset(&m, 0, sizeof m);
-    memset(sum, 0, sizeof *sum);
-    m.c = c;
-    m.o = o;
-    m.sum = sum;
-    m.t_start = ict_now();
-    size_t D = ict_space_dims(c->space);
-    m.idx = calloc(D + 1, sizeof *m.idx);
-    m.values = calloc(c->n_metrics + 2, sizeof *m.values);
-    sum->best_metrics = calloc(c->n_metrics + 1, sizeof *sum->best_metrics);
-    int rc = m.idx && m.values && sum->best_metrics ? 0 : -ENOMEM;
-    if (!rc)
-        rc = ict_db_new(&m.attempts);
-    if (!rc)
-        rc = ict_db_new(&m.final);
-    if (!rc)
-        rc = ict_db_new(&m.okmap);
-    if (rc)
-        goto out;
-    /* the workers first: an MPI worker that cannot work (no GPU for it)
-     * stops the run before any file is touched */
-    ict__backend_args_t ba = {o->jobs > 0 ? o->jobs : 1, o->places};
-    rc = ict__backend_open(&m.be, o->mpi ? "mpi" : "local", &ba, err);
-    if (rc)
-        goto out;
-    if (c->workdir[0] == '/') {
-        snprintf(m.workdir, sizeof m.workdir, "%s", c->workdir);
-    } else {
-        char cwd[PATH_MAX];
-        if (!getcwd(cwd, sizeof cwd)) {
-            rc = ict_errorf(err, -errno, "getcwd: %s", strerror(errno));
-            goto out;
-        }
-        if ((rc = pathf(m.workdir, sizeof m.workdir, "%s/%s", cwd, c->workdir))) {
-            rc = ict_errorf(err, rc, "the workdir path is too long");
-            goto out;
-        }
-    }
-    /* every run folder, <workdir>/<id>-<k>, must fit in a row whole */
-    if (strlen(m.workdir) + 48 > ICT_STORE_RUNDIR_MAX) {
-        rc = ict_errorf(err, -ENAMETOOLONG, "workdir: the path %s is %zu bytes "
-                        "long; expected at most %d, so that every run folder's "
-                        "path fits in the results file whole", m.workdir,
-                        strlen(m.workdir), ICT_STORE_RUNDIR_MAX - 48);
-        goto out;
-    }
-    /* the metrics kept from the programs' output: the config's */
-    m.names = calloc(c->n_metrics + 2, sizeof *m.names);
-    if (!m.names) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    m.names[0] = c->objective;
-    for (size_t k = 0; k < c->n_metrics; k++)
-        m.names[k + 1] = c->metrics[k];
-    /* everything is checked before any file is touched */
-    ict_search_opts_t so = {NULL, NULL};
-    if ((rc = ict_search_new(&m.search, c, &so, err)))
-        goto out;
-    /* the results file: new, or resumed */
-    char changes[1024] = "";
-    if (o->resume)
-        rc = ict_store_open(&m.st, c->output, c, changes, sizeof changes, err);
-    else
-        rc = ict_store_create(&m.st, c->output, c, err);
-    if (rc) {
-        sum->outcome = ICT_RUN_FAILED;
-        goto out;
-    }
-    if (changes[0])
-        say(&m, "resuming with changes (recorded in the file): %s", changes);
-    if (o->resume && (rc = load_file(&m, err)))
-        goto out;
-    m.running = malloc((size_t)m.be->nworkers * sizeof *m.running);
-    if (!m.running) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    for (int w = 0; w < m.be->nworkers; w++)
-        m.running[w].id = UINT64_MAX;
-    {
-        ict__buf_t hosts = {0};
-        for (int w = 0; w < m.be->nworkers; w++) {
-            const char *h = ict__be_host(m.be, w);
-            if (!hosts.data || !strstr(hosts.data, h))
-                ict__buf_printf(&hosts, "%s%s", hosts.len ? "," : "", h);
-            const char *note = ict__be_note(m.be, w);
-            if (note && *note)
-                say(&m, "worker %d: %s", w + 1, note);
-        }
-        char *hs = ict__buf_take(&hosts);
-        rc = ict_store_job_begin(m.st, o->mpi ? m.be->nworkers + 1 : 1,
-                                 m.be->nworkers, hs ? hs : "", err);
-        free(hs);
-        if (rc)
-            goto out;
-    }
-    say(&m, "%s %s with %d worker%s (%s), results in %s",
-        o->resume ? "resuming" : "starting", c->name, m.be->nworkers,
-        m.be->nworkers == 1 ? "" : "s", o->mpi ? "MPI" : "local processes",
-        c->output);
-    if (c->has_prepare) {
-        rc = prepare(&m, err);
-        if (rc)
-            goto stop;
-    }
-    m.next_progress = ict_mono() + o->progress;
-    int in_stage = 0;
-    for (;;) {
-        ict_store_beat(m.st);
-        if ((rc = unpark(&m, m.stopping, err)))
-            goto stop;
-        /* signals */
-        int sigs = o->signals ? (int)*o->signals : 0;
-        if (o->stop_after > 0 && ict_now() - m.t_start >= o->stop_after && !sigs) {
-            if (!m.stopping)
-                say(&m, "--stop-after %gs reached", o->stop_after);
-            sigs = 1;
-        }
-        if (sigs >= 1 && !m.stopping) {
-            m.stopping = 1;
-            m.stop_deadline = ict_mono() + o->grace;
-            say(&m, "signal: no new evaluations; %d running get %gs to finish "
-                "(a second signal stops them now)", m.nrunning, o->grace);
-        }
-        if (m.stopping && !m.killed_all &&
-            (sigs >= 2 || ict_mono() >= m.stop_deadline) && m.nrunning) {
-            m.killed_all = 1;
-            say(&m, "stopping %d running evaluation%s", m.nrunning,
-                m.nrunning == 1 ? "" : "s");
-            for (int w = 0; w < m.be->nworkers; w++)
-                if (m.running[w].id != UINT64_MAX)
-                    ict__be_cancel(m.be, w);
-        }
-        if (m.stopping && !m.nrunning && !m.nparked) {
-            sum->outcome = ICT_RUN_STOPPED;
-            break;
-        }
-        /* a new stage when the last one is complete */
-        if (!in_stage && !m.stopping) {
-            rc = ict_search_next(m.search, err);
-            if (rc < 0)
-                goto out;
-            if (rc == 1) {
-                ict_search_stats_t s;
-                ict_search_stats(m.search, &s);
-                sum->outcome = s.budget_reached ? ICT_RUN_BUDGET : ICT_RUN_FINISHED;
-                rc = 0;
-                break;
-            }
-            if ((rc = start_stage(&m, err)))
-                goto out;
-            in_stage = 1;
-        }
-        if (in_stage && ict_search_stage_complete(m.search) && !m.nrunning &&
-            !m.qlen && !m.nparked) {
-            if ((rc = end_stage(&m, err)))
-                goto stop;
-            in_stage = 0;
-            continue;
-        }
-        /* hand out work */
-        for (int w = 0; w < m.be->nworkers && m.qlen && !m.stopping; w++) {
-            if (m.running[w].id != UINT64_MAX)
-                continue;
-            pend_t p = m.queue[m.qhead++];
-            m.qlen--;
-            if ((rc = dispatch(&m, w, &p, err)))
-                goto stop;
-        }
-        double wait = m.next_progress - ict_mono();
-        if (wait > 0.25)
-            wait = 0.25;
-        for (size_t i = 0; i < m.nparked; i++)
-            if (m.parked[i].until - ict_mono() < wait)
-                wait = m.parked[i].until - ict_mono();
-        if (wait < 0)
-            wait = 0;
-        if (!m.nrunning) {
-            if (m.nparked) {
-                struct timespec ts = {0, (long)(wait * 1e9) + 1000000};
-                nanosleep(&ts, NULL);
-            }
-            continue;
-        }
-        ict_raw_result_t r;
-        int w;
-        rc = ict__be_poll(m.be, wait, &r, &w, err);
-        if (rc < 0)
-            goto out;
-        if (rc == 1 && (rc = handle(&m, w, &r, err)))
-            goto stop;
-        rc = 0;
-        if (ict_mono() >= m.next_progress)
-            progress(&m, "running");
-    }
-stop:
+    const ict_config_t *c = m->c;
+    const ict_run_opts_t *o = m->o;
+    ict_run_summary_t *sum = m->sum;
+    if (!cancel) {
+        if (rc == 1)
+            rc = 0;
+    } else
     if (rc == 1) {
         rc = 0;
     } else if (rc < 0) {
@@ -775,29 +590,28 @@ stop:
          * run again on resume. A full disk is resumable. */
         if (rc == -ENOSPC)
             sum->outcome = ICT_RUN_STOPPED;     /* the CLI says why */
-        for (int w = 0; m.be && m.running && w < m.be->nworkers; w++)
-            if (m.running[w].id != UINT64_MAX)
-                ict__be_cancel(m.be, w);
+        for (int w = 0; m->be && m->running && w < m->be->nworkers; w++)
+            if (m->running[w].id != UINT64_MAX)
+                ict__be_cancel(m->be, w);
     }
-out:
-    if (o->mpi && !m.be)
+    if (o->mpi && !m->be)
         ict__backend_mpi_dismiss();     /* the workers wait: let them go */
     if (rc && rc != -ENOSPC && sum->outcome != ICT_RUN_STOPPED)
         sum->outcome = ICT_RUN_FAILED;
-    if (m.search) {
+    if (m->search) {
         ict_search_stats_t s;
-        ict_search_stats(m.search, &s);
+        ict_search_stats(m->search, &s);
         sum->evaluations = s.evaluations;
         sum->invalid = s.invalid;
         sum->stages = s.stages;
-        sum->has_best = ict_search_best(m.search, &sum->best_flat, &sum->best) == 0;
-        const ict_db_entry_t *bm = sum->has_best && m.okmap ? ict_db_get(m.okmap, sum->best_flat) : NULL;
+        sum->has_best = ict_search_best(m->search, &sum->best_flat, &sum->best) == 0;
+        const ict_db_entry_t *bm = sum->has_best && m->okmap ? ict_db_get(m->okmap, sum->best_flat) : NULL;
         for (size_t k = 0; k < c->n_metrics; k++)
-            sum->best_metrics[k] = bm ? m.okmet[(size_t)bm->y * c->n_metrics + k] : NAN;
+            sum->best_metrics[k] = bm ? m->okmet[(size_t)bm->y * c->n_metrics + k] : NAN;
         /* the best measured, whichever row holds it: a resumed run whose
          * search stopped earlier (a lower budget) reports the file's best */
-        for (size_t i = 0; i < m.nrows; i++) {
-            const ict_record_t *r = &m.rows[i];
+        for (size_t i = 0; i < m->nrows; i++) {
+            const ict_record_t *r = &m->rows[i];
             if (r->status != ICT_STATUS_OK || isnan(r->objective))
                 continue;
             int better = !sum->has_best ||
@@ -812,36 +626,263 @@ out:
                 sum->best_metrics[k] = r->metrics ? r->metrics[k] : NAN;
         }
     }
-    sum->elapsed = ict_now() - m.t_start;
+    sum->elapsed = ict_now() - m->t_start;
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) == 0)
         sum->master_cpu = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
                           (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
-    if (m.st) {
+    if (m->st) {
         static const char *const why[] = {"finished", "budget reached",
                                           "stopped (resumable)", "failed"};
         ict_error_t e2;
-        ict_store_job_end(m.st, why[sum->outcome],
+        ict_store_job_end(m->st, why[sum->outcome],
                           sum->outcome == ICT_RUN_STOPPED ? 3 :
                           sum->outcome == ICT_RUN_FAILED ? 1 : 0, &e2);
-        ict_store_close(m.st);
+        ict_store_close(m->st);
     }
-    if (m.be) {
+    if (m->be) {
         /* wait for stopped evaluations still running (disk full, errors) */
-        for (int tries = 0; m.nrunning && tries < 400; tries++) {
+        for (int tries = 0; m->nrunning && tries < 400; tries++) {
             ict_raw_result_t r;
             int w;
             ict_error_t e2;
-            if (ict__be_poll(m.be, 0.05, &r, &w, &e2) == 1) {
-                m.running[w].id = UINT64_MAX;
-                m.nrunning--;
+            if (ict__be_poll(m->be, 0.05, &r, &w, &e2) == 1) {
+                m->running[w].id = UINT64_MAX;
+                m->nrunning--;
             }
         }
-        ict__backend_close(m.be);
+        ict__backend_close(m->be);
     }
-    ict_search_free(m.search);
-    free_master(&m);
+    ict_search_free(m->search);
+    free_master(m);
+    free(m);
     return rc;
+}
+
+int ict_run_open(ict_run_t **out, const ict_config_t *c, const ict_run_opts_t *o,
+                 ict_run_summary_t *sum, ict_error_t *err)
+{
+    *out = NULL;
+    master_t *m = calloc(1, sizeof *m);
+    if (!m)
+        return -ENOMEM;
+    memset(sum, 0, sizeof *sum);
+    m->c = c;
+    m->o = o;
+    m->sum = sum;
+    m->t_start = ict_now();
+    size_t D = ict_space_dims(c->space);
+    m->idx = calloc(D + 1, sizeof *m->idx);
+    m->values = calloc(c->n_metrics + 2, sizeof *m->values);
+    sum->best_metrics = calloc(c->n_metrics + 1, sizeof *sum->best_metrics);
+    int rc = m->idx && m->values && sum->best_metrics ? 0 : -ENOMEM;
+    if (!rc)
+        rc = ict_db_new(&m->attempts);
+    if (!rc)
+        rc = ict_db_new(&m->final);
+    if (!rc)
+        rc = ict_db_new(&m->okmap);
+    if (rc)
+        return finish(m, rc, 0);
+    /* the workers first: an MPI worker that cannot work (no GPU for it)
+     * stops the run before any file is touched */
+    ict__backend_args_t ba = {o->jobs > 0 ? o->jobs : 1, o->places};
+    rc = ict__backend_open(&m->be, o->mpi ? "mpi" : "local", &ba, err);
+    if (rc)
+        return finish(m, rc, 0);
+    if (c->workdir[0] == '/') {
+        snprintf(m->workdir, sizeof m->workdir, "%s", c->workdir);
+    } else {
+        char cwd[PATH_MAX];
+        if (!getcwd(cwd, sizeof cwd)) {
+            rc = ict_errorf(err, -errno, "getcwd: %s", strerror(errno));
+            return finish(m, rc, 0);
+        }
+        if ((rc = pathf(m->workdir, sizeof m->workdir, "%s/%s", cwd, c->workdir))) {
+            rc = ict_errorf(err, rc, "the workdir path is too long");
+            return finish(m, rc, 0);
+        }
+    }
+    /* every run folder, <workdir>/<id>-<k>, must fit in a row whole */
+    if (strlen(m->workdir) + 48 > ICT_STORE_RUNDIR_MAX) {
+        rc = ict_errorf(err, -ENAMETOOLONG, "workdir: the path %s is %zu bytes "
+                        "long; expected at most %d, so that every run folder's "
+                        "path fits in the results file whole", m->workdir,
+                        strlen(m->workdir), ICT_STORE_RUNDIR_MAX - 48);
+        return finish(m, rc, 0);
+    }
+    /* the metrics kept from the programs' output: the config's */
+    m->names = calloc(c->n_metrics + 2, sizeof *m->names);
+    if (!m->names) {
+        rc = -ENOMEM;
+        return finish(m, rc, 0);
+    }
+    m->names[0] = c->objective;
+    for (size_t k = 0; k < c->n_metrics; k++)
+        m->names[k + 1] = c->metrics[k];
+    /* everything is checked before any file is touched */
+    ict_search_opts_t so = {NULL, NULL};
+    if ((rc = ict_search_new(&m->search, c, &so, err)))
+        return finish(m, rc, 0);
+    /* the results file: new, or resumed */
+    char changes[1024] = "";
+    if (o->resume)
+        rc = ict_store_open(&m->st, c->output, c, changes, sizeof changes, err);
+    else
+        rc = ict_store_create(&m->st, c->output, c, err);
+    if (rc) {
+        sum->outcome = ICT_RUN_FAILED;
+        return finish(m, rc, 0);
+    }
+    if (changes[0])
+        say(m, "resuming with changes (recorded in the file): %s", changes);
+    if (o->resume && (rc = load_file(m, err)))
+        return finish(m, rc, 0);
+    m->running = malloc((size_t)m->be->nworkers * sizeof *m->running);
+    if (!m->running) {
+        rc = -ENOMEM;
+        return finish(m, rc, 0);
+    }
+    for (int w = 0; w < m->be->nworkers; w++)
+        m->running[w].id = UINT64_MAX;
+    {
+        ict__buf_t hosts = {0};
+        for (int w = 0; w < m->be->nworkers; w++) {
+            const char *h = ict__be_host(m->be, w);
+            if (!hosts.data || !strstr(hosts.data, h))
+                ict__buf_printf(&hosts, "%s%s", hosts.len ? "," : "", h);
+            const char *note = ict__be_note(m->be, w);
+            if (note && *note)
+                say(m, "worker %d: %s", w + 1, note);
+        }
+        char *hs = ict__buf_take(&hosts);
+        rc = ict_store_job_begin(m->st, o->mpi ? m->be->nworkers + 1 : 1,
+                                 m->be->nworkers, hs ? hs : "", err);
+        free(hs);
+        if (rc)
+            return finish(m, rc, 0);
+    }
+    say(m, "%s %s with %d worker%s (%s), results in %s",
+        o->resume ? "resuming" : "starting", c->name, m->be->nworkers,
+        m->be->nworkers == 1 ? "" : "s", o->mpi ? "MPI" : "local processes",
+        c->output);
+    if (c->has_prepare) {
+        rc = prepare(m, err);
+        if (rc)
+            return finish(m, rc, 1);
+    }
+    m->next_progress = ict_mono() + o->progress;
+    *out = m;
+    return 0;
+}
+
+int ict_run_step(ict_run_t *m, ict_error_t *err)
+{
+    const ict_run_opts_t *o = m->o;
+    ict_run_summary_t *sum = m->sum;
+    int rc;
+    ict_store_beat(m->st);
+    if ((rc = unpark(m, m->stopping, err)))
+        return rc;
+    /* signals */
+    int sigs = o->signals ? (int)*o->signals : 0;
+    if (o->stop_after > 0 && ict_now() - m->t_start >= o->stop_after && !sigs) {
+        if (!m->stopping)
+            say(m, "--stop-after %gs reached", o->stop_after);
+        sigs = 1;
+    }
+    if (sigs >= 1 && !m->stopping) {
+        m->stopping = 1;
+        m->stop_deadline = ict_mono() + o->grace;
+        say(m, "signal: no new evaluations; %d running get %gs to finish "
+            "(a second signal stops them now)", m->nrunning, o->grace);
+    }
+    if (m->stopping && !m->killed_all &&
+        (sigs >= 2 || ict_mono() >= m->stop_deadline) && m->nrunning) {
+        m->killed_all = 1;
+        say(m, "stopping %d running evaluation%s", m->nrunning,
+            m->nrunning == 1 ? "" : "s");
+        for (int w = 0; w < m->be->nworkers; w++)
+            if (m->running[w].id != UINT64_MAX)
+                ict__be_cancel(m->be, w);
+    }
+    if (m->stopping && !m->nrunning && !m->nparked) {
+        sum->outcome = ICT_RUN_STOPPED;
+        return 1;
+    }
+    /* a new stage when the last one is complete */
+    if (!m->in_stage && !m->stopping) {
+        rc = ict_search_next(m->search, err);
+        if (rc < 0)
+            return rc;
+        if (rc == 1) {
+            ict_search_stats_t s;
+            ict_search_stats(m->search, &s);
+            sum->outcome = s.budget_reached ? ICT_RUN_BUDGET : ICT_RUN_FINISHED;
+            return 1;
+        }
+        if ((rc = start_stage(m, err)))
+            return rc;
+        m->in_stage = 1;
+    }
+    if (m->in_stage && ict_search_stage_complete(m->search) && !m->nrunning &&
+        !m->qlen && !m->nparked) {
+        if ((rc = end_stage(m, err)))
+            return rc;
+        m->in_stage = 0;
+        return 0;
+    }
+    /* hand out work */
+    for (int w = 0; w < m->be->nworkers && m->qlen && !m->stopping; w++) {
+        if (m->running[w].id != UINT64_MAX)
+            continue;
+        pend_t p = m->queue[m->qhead++];
+        m->qlen--;
+        if ((rc = dispatch(m, w, &p, err)))
+            return rc;
+    }
+    double wait = m->next_progress - ict_mono();
+    if (wait > 0.25)
+        wait = 0.25;
+    for (size_t i = 0; i < m->nparked; i++)
+        if (m->parked[i].until - ict_mono() < wait)
+            wait = m->parked[i].until - ict_mono();
+    if (wait < 0)
+        wait = 0;
+    if (!m->nrunning) {
+        if (m->nparked) {
+            struct timespec ts = {0, (long)(wait * 1e9) + 1000000};
+            nanosleep(&ts, NULL);
+        }
+        return 0;
+    }
+    ict_raw_result_t r;
+    int w;
+    rc = ict__be_poll(m->be, wait, &r, &w, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 1 && (rc = handle(m, w, &r, err)))
+        return rc;
+    if (ict_mono() >= m->next_progress)
+        progress(m, "running");
+    return 0;
+}
+
+int ict_run_close(ict_run_t *m, int rc)
+{
+    return finish(m, rc, 1);
+}
+
+int ict_run(const ict_config_t *c, const ict_run_opts_t *o,
+            ict_run_summary_t *sum, ict_error_t *err)
+{
+    ict_run_t *run;
+    int rc = ict_run_open(&run, c, o, sum, err);
+    if (rc)
+        return rc;
+    while ((rc = ict_run_step(run, err)) == 0)
+        ;
+    return ict_run_close(run, rc);
 }
 
 int ict_run_worker(int index, int count, int share, int cpu_only,
@@ -852,4 +893,9 @@ int ict_run_worker(int index, int count, int share, int cpu_only,
     int rc = ict_place_self(index, count, share, cpu_only, &place, &perr);
     return ict__worker_main(rc ? NULL : &place, rc ? perr.text : NULL,
                             signals, err);
+}
+
+ict_search_t *ict_run_search(ict_run_t *run)
+{
+    return run->search;
 }

@@ -14,6 +14,10 @@
 #include "ictune/config.h"
 #include "ictune/error.h"
 
+struct ict_record;
+struct ict_search;
+struct ict_search_opts;
+
 typedef enum ict_run_outcome {
     ICT_RUN_FINISHED = 0,       /* the strategy ended the search */
     ICT_RUN_BUDGET = 1,         /* max_evaluations reached */
@@ -35,6 +39,16 @@ typedef struct ict_run_opts {
     volatile sig_atomic_t *signals;   /* incremented by the caller */
     void (*log)(void *ud, const char *line);
     void *log_ud;
+    /* Where evaluations run: NULL for "mpi" (with mpi) or "local"; a
+     * virtual backend ("table", simulate.h) keeps no file and starts no
+     * process. backend_arg is that backend's own (its table). */
+    const char *backend;
+    const void *backend_arg;
+    /* Given to the search (known infeasible points), or NULL. */
+    const struct ict_search_opts *search_opts;
+    /* Every attempt recorded, as it is (after the file's flush), or NULL. */
+    int (*on_record)(void *ud, const struct ict_record *r);
+    void *record_ud;
 } ict_run_opts_t;
 
 typedef struct ict_run_summary {
@@ -51,6 +65,22 @@ typedef struct ict_run_summary {
     double elapsed;
     double master_cpu;          /* CPU seconds of the master process */
 } ict_run_summary_t;
+
+/* A run in three steps, so a driver (or a test with a fake backend) can
+ * take it one turn at a time. open validates everything (config, strategy,
+ * workers) before it touches a file, then creates or resumes the results
+ * file and runs the prepare step; step does one turn of the loop (start a
+ * stage, hand out points, take one result): 0 go on, 1 the run ended as
+ * sum says, negative errno on failure; close stops what still runs,
+ * writes the summary and the /jobs row and frees the run, returning 0 or
+ * the failure. o and sum must outlive the run. */
+typedef struct ict_run ict_run_t;
+int ict_run_open(ict_run_t **run, const ict_config_t *c, const ict_run_opts_t *o,
+                 ict_run_summary_t *sum, ict_error_t *err);
+int ict_run_step(ict_run_t *run, ict_error_t *err);
+int ict_run_close(ict_run_t *run, int rc);
+/* The run's search (stats, best), valid until close. */
+struct ict_search *ict_run_search(ict_run_t *run);
 
 /* Run (or resume) the tuning of c. Returns 0 when the run ended as
  * summarised (finished, budget or stopped), negative errno on failure. */

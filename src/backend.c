@@ -9,6 +9,7 @@
 static const ict__backend_ops_t *const registry[] = {
     &ict__backend_local_ops,
     &ict__backend_mpi_ops,
+    &ict__backend_table_ops,
 };
 
 const ict__backend_ops_t *ict__backend_find(const char *name)

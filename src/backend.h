@@ -16,11 +16,26 @@
 
 #include "ictune/launch.h"
 #include "ictune/placement.h"
+#include "ictune/table.h"
+
+/* The "table" backend's argument: every evaluation a lookup in a table of
+ * measured values, on a virtual clock of `workers` workers. */
+typedef struct ict__table_arg {
+    const ict_table_t *table;
+    int obj_col;                /* the objective's column */
+    int dur_col;                /* run time column, or -1 */
+    double duration_fixed;      /* else this many seconds (0: none) */
+    long workers;               /* 0: one, and no clock */
+    int shuffle;                /* results in a random order, not by time */
+    uint64_t seed;
+} ict__table_arg_t;
 
 /* What open may use: the local pool's size and per-slot placement. */
 typedef struct ict__backend_args {
     int jobs;                   /* local: programs at once */
     const ict_place_t *places;  /* local: one per slot, or NULL */
+    const ict_config_t *config;
+    const void *arg;            /* the backend's own (ict_run_opts_t) */
 } ict__backend_args_t;
 
 typedef struct ict__backend_ops {
@@ -39,6 +54,10 @@ typedef struct ict__backend_ops {
     const char *(*host)(void *self, int w);
     const char *(*note)(void *self, int w);     /* binding, warnings */
     void (*close)(void *self);                  /* optional */
+    /* Answers without running anything (simulate's table on a virtual
+     * clock): the master then keeps no results file, makes no folders
+     * and runs no prepare step. */
+    int is_virtual;
 } ict__backend_ops_t;
 
 typedef struct ict__backend {
@@ -49,6 +68,7 @@ typedef struct ict__backend {
 
 extern const ict__backend_ops_t ict__backend_local_ops;
 extern const ict__backend_ops_t ict__backend_mpi_ops;
+extern const ict__backend_ops_t ict__backend_table_ops;
 
 /* The registry: a backend by name, or NULL. */
 const ict__backend_ops_t *ict__backend_find(const char *name);

@@ -78,6 +78,7 @@ struct ict_run {
     parked_t *parked;           /* local: results waiting for a job's signal */
     size_t nparked, parkcap;
     int in_stage;
+    int virt;                   /* a virtual backend: no file, no process */
 };
 
 /* Keep the metrics of an OK result, to report the best point's. */
@@ -175,6 +176,16 @@ static int push(master_t *m, pend_t p)
 /* Build and submit the task for p on worker w. */
 static int dispatch(master_t *m, int w, const pend_t *p, ict_error_t *err)
 {
+    if (m->virt) {                      /* a table answers: no program */
+        ict_task_t t = {.id = p->id, .flat = p->flat, .attempt = p->attempt,
+                        .metric_names = m->names};
+        int rc = ict__be_submit(m->be, w, &t, err);
+        if (!rc) {
+            m->running[w] = *p;
+            m->nrunning++;
+        }
+        return rc;
+    }
     const ict_config_t *c = m->c;
     size_t D = ict_space_dims(c->space);
     int32_t *idx = m->idx;
@@ -227,7 +238,7 @@ static int is_final(const ict_config_t *c, ict_status_t st, int attempt)
 static int record(master_t *m, const ict_raw_result_t *r, const pend_t *p,
                   ict_status_t st, const char *reason, ict_error_t *err)
 {
-    double t0 = ict_store_t0(m->st);
+    double t0 = m->st ? ict_store_t0(m->st) : 0;
     ict_record_t row = {
         .id = (int64_t)p->id, .stage = m->stage, .level = m->level,
         .flat = p->flat, .objective = m->values[0], .metrics = m->values + 1,
@@ -235,7 +246,10 @@ static int record(master_t *m, const ict_raw_result_t *r, const pend_t *p,
         .signal = r->signal, .worker = r->worker, .host = r->host,
         .gpu = r->gpu, .cpuset = r->cpuset, .start = r->start - t0,
         .end = r->end - t0, .run_dir = r->run_dir, .reason = reason};
-    return ict_store_append_eval(m->st, &row, err);
+    int rc = m->st ? ict_store_append_eval(m->st, &row, err) : 0;
+    if (!rc && m->o->on_record)         /* after the flush */
+        rc = m->o->on_record(m->o->record_ud, &row);
+    return rc;
 }
 
 /* A result that is not a measurement (ictune's own I/O failed, or the
@@ -408,12 +422,12 @@ static int end_stage(master_t *m, ict_error_t *err)
     }
     int has_best = ict_search_best(m->search, &best_flat, &best) == 0;
     const ict_db_entry_t *be = has_best ? ict_db_get(ict_search_db(m->search), best_flat) : NULL;
-    double t0 = ict_store_t0(m->st);
+    double t0 = m->st ? ict_store_t0(m->st) : 0;
     ict_stage_row_t row = {m->stage, m->level, base, bval,
                            (long)ict_search_stage_size(m->search),
                            has_best ? best : NAN, be ? (int64_t)be->order : -1,
                            m->stage_start - t0, ict_now() - t0};
-    int rc = ict_store_append_stage(m->st, &row, err);
+    int rc = m->st ? ict_store_append_stage(m->st, &row, err) : 0;
     free(base);
     if (!rc)
         progress(m, "finished");
@@ -686,8 +700,10 @@ int ict_run_open(ict_run_t **out, const ict_config_t *c, const ict_run_opts_t *o
         return finish(m, rc, 0);
     /* the workers first: an MPI worker that cannot work (no GPU for it)
      * stops the run before any file is touched */
-    ict__backend_args_t ba = {o->jobs > 0 ? o->jobs : 1, o->places};
-    rc = ict__backend_open(&m->be, o->mpi ? "mpi" : "local", &ba, err);
+    ict__backend_args_t ba = {o->jobs > 0 ? o->jobs : 1, o->places, c,
+                              o->backend_arg};
+    rc = ict__backend_open(&m->be, o->backend ? o->backend : o->mpi ? "mpi" : "local",
+                           &ba, err);
     if (rc)
         return finish(m, rc, 0);
     if (c->workdir[0] == '/') {
@@ -722,11 +738,14 @@ int ict_run_open(ict_run_t **out, const ict_config_t *c, const ict_run_opts_t *o
         m->names[k + 1] = c->metrics[k];
     /* everything is checked before any file is touched */
     ict_search_opts_t so = {NULL, NULL};
-    if ((rc = ict_search_new(&m->search, c, &so, err)))
+    if ((rc = ict_search_new(&m->search, c, o->search_opts ? o->search_opts : &so, err)))
         return finish(m, rc, 0);
-    /* the results file: new, or resumed */
+    /* the results file: new, or resumed (a virtual backend keeps none) */
     char changes[1024] = "";
-    if (o->resume)
+    m->virt = m->be->ops->is_virtual;
+    if (m->virt)
+        rc = 0;
+    else if (o->resume)
         rc = ict_store_open(&m->st, c->output, c, changes, sizeof changes, err);
     else
         rc = ict_store_create(&m->st, c->output, c, err);
@@ -745,7 +764,7 @@ int ict_run_open(ict_run_t **out, const ict_config_t *c, const ict_run_opts_t *o
     }
     for (int w = 0; w < m->be->nworkers; w++)
         m->running[w].id = UINT64_MAX;
-    {
+    if (!m->virt) {
         ict__buf_t hosts = {0};
         for (int w = 0; w < m->be->nworkers; w++) {
             const char *h = ict__be_host(m->be, w);
@@ -766,7 +785,7 @@ int ict_run_open(ict_run_t **out, const ict_config_t *c, const ict_run_opts_t *o
         o->resume ? "resuming" : "starting", c->name, m->be->nworkers,
         m->be->nworkers == 1 ? "" : "s", o->mpi ? "MPI" : "local processes",
         c->output);
-    if (c->has_prepare) {
+    if (c->has_prepare && !m->virt) {
         rc = prepare(m, err);
         if (rc)
             return finish(m, rc, 1);
@@ -781,7 +800,8 @@ int ict_run_step(ict_run_t *m, ict_error_t *err)
     const ict_run_opts_t *o = m->o;
     ict_run_summary_t *sum = m->sum;
     int rc;
-    ict_store_beat(m->st);
+    if (m->st)
+        ict_store_beat(m->st);
     if ((rc = unpark(m, m->stopping, err)))
         return rc;
     /* signals */

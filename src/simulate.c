@@ -1,16 +1,22 @@
-/* simulate.c - strategy against a table, optionally on a worker clock.
+/* simulate.c - a strategy against a table, through the master's own loop.
  *
- * The clock is list scheduling within a stage (earliest idle worker, ties
- * to the lowest worker number) and a barrier between stages, which is what
- * the master does: a strategy sees a stage only once all of it is in.
- * Results are reported in completion order (or shuffled), so this also
- * exercises the driver's independence of arrival order. */
+ * No loop of its own: ict_simulate runs ict_run_open/step/close on the
+ * "table" backend (backend_table.c), a virtual clock with list scheduling
+ * (earliest idle worker, ties to the lowest worker number), with the
+ * master's barrier between stages, its retries and its outcome rules
+ * (classify.c). What simulate predicts is what a run does. Results come
+ * back in completion order (or shuffled), which also exercises the
+ * driver's independence of arrival order. */
 #include "ictune/simulate.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "backend.h"
+#include "ictune/record.h"
+#include "ictune/run.h"
 
 typedef struct sim {
     const ict_config_t *c;
@@ -25,7 +31,7 @@ static int feasible(void *ud, uint64_t flat)
     return ict_table_lookup(s->t, flat) >= 0;
 }
 
-/* The outcome of a table row: value and status. */
+/* The table's own verdict on a row, for the table's best only. */
 static ict_status_t outcome(const sim_t *s, long row, double *value)
 {
     *value = ict_table_value(s->t, (size_t)row, s->obj_col);
@@ -41,47 +47,35 @@ static ict_status_t outcome(const sim_t *s, long row, double *value)
     return ICT_STATUS_OK;
 }
 
-typedef struct job { size_t pos; double start, end; long worker; } job_t;
+/* Every attempt the master recorded, in the order it recorded them. */
+typedef struct recs {
+    ict_sim_eval_t *v;
+    size_t n, cap;
+} recs_t;
 
-static int by_end(const void *a, const void *b)
+static int on_record(void *ud, const ict_record_t *r)
 {
-    const job_t *x = a, *y = b;
-    if (x->end != y->end)
-        return x->end < y->end ? -1 : 1;
-    return x->pos < y->pos ? -1 : (x->pos > y->pos);
-}
-
-/* Min-heap of (free time, worker). */
-typedef struct wslot { double t; long w; } wslot_t;
-
-static int wless(const wslot_t *a, const wslot_t *b)
-{
-    return a->t < b->t || (a->t == b->t && a->w < b->w);
-}
-
-static void heap_down(wslot_t *h, size_t n, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < n && wless(&h[l], &h[m]))
-            m = l;
-        if (r < n && wless(&h[r], &h[m]))
-            m = r;
-        if (m == i)
-            return;
-        wslot_t tmp = h[i];
-        h[i] = h[m];
-        h[m] = tmp;
-        i = m;
+    recs_t *q = ud;
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? 2 * q->cap : 1024;
+        ict_sim_eval_t *n = realloc(q->v, cap * sizeof *n);
+        if (!n)
+            return -ENOMEM;
+        q->v = n;
+        q->cap = cap;
     }
+    q->v[q->n++] = (ict_sim_eval_t){(uint64_t)r->id, (long)r->stage, r->level,
+                                    r->flat, r->objective, r->status, r->start,
+                                    r->end, r->worker};
+    return 0;
 }
 
-static uint64_t mix(uint64_t *x)
+static int by_order(const void *a, const void *b)
 {
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
+    const ict_sim_eval_t *x = a, *y = b;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return x->end < y->end ? -1 : (x->end > y->end);
 }
 
 int ict_simulate(const ict_config_t *c, const ict_table_t *t,
@@ -122,108 +116,64 @@ int ict_simulate(const ict_config_t *c, const ict_table_t *t,
             res->table_best_flat = ict_table_point(t, r);
         }
     }
+    /* The master's own loop on the table backend (backend_table.c): the
+     * same scheduling and the same outcome rules as a run. */
+    long W = o->workers > 0 ? o->workers : 0;
+    ict__table_arg_t ta = {t, s.obj_col, s.dur_col, o->duration_fixed, W,
+                           o->shuffle, o->shuffle_seed};
     ict_search_opts_t so = {feasible, &s};
-    ict_search_t *search;
-    int rc = ict_search_new(&search, c, &so, err);
+    recs_t q = {NULL, 0, 0};
+    ict_run_opts_t ro = {.jobs = 1, .grace = 0, .progress = 1e9,
+                         .backend = "table", .backend_arg = &ta,
+                         .search_opts = &so, .on_record = on_record,
+                         .record_ud = &q};
+    ict_run_summary_t sum;
+    ict_run_t *run;
+    int rc = ict_run_open(&run, c, &ro, &sum, err);
     if (rc) {
+        free(sum.best_metrics);
         free(s.con_col);
         return rc;
     }
-    long W = o->workers > 0 ? o->workers : 0;
-    wslot_t *heap = W ? malloc((size_t)W * sizeof *heap) : NULL;
-    job_t *jobs = NULL;
-    size_t jcap = 0;
-    uint64_t shuf = o->shuffle_seed;
-    double now = 0;
-    if (W && !heap)
-        rc = -ENOMEM;
-    while (!rc && (rc = ict_search_next(search, err)) == 0) {
-        size_t n = ict_search_stage_size(search);
-        long stage = ict_search_stage_no(search);
-        int level = ict_search_stage_level(search);
-        if (n > jcap) {
-            job_t *nj = realloc(jobs, n * sizeof *nj);
-            if (!nj) {
-                rc = -ENOMEM;
-                break;
-            }
-            jobs = nj;
-            jcap = n;
-        }
-        double longest = 0, stage_end = now;
-        if (W)
-            for (long w = 0; w < W; w++)
-                heap[w] = (wslot_t){now, w};
-        for (size_t i = 0; i < n; i++) {
-            long row = ict_table_lookup(t, ict_search_stage_point(search, i));
-            double d = o->duration_fixed > 0 ? o->duration_fixed : 0;
-            if (s.dur_col >= 0) {
-                d = ict_table_value(t, (size_t)row, s.dur_col);
-                if (!isfinite(d) || d < 0)
-                    d = 0;
-            }
-            jobs[i] = (job_t){i, 0, 0, -1};
-            if (W) {
-                jobs[i].start = heap[0].t;
-                jobs[i].end = heap[0].t + d;
-                jobs[i].worker = heap[0].w;
-                heap[0].t = jobs[i].end;
-                heap_down(heap, (size_t)W, 0);
-                if (jobs[i].end > stage_end)
-                    stage_end = jobs[i].end;
-            }
-            res->busy += d;
-            if (d > longest)
-                longest = d;
-        }
-        res->stage_bound += longest;
-        /* Delivery order: completion time, or a shuffle. */
-        job_t *order = malloc(n * sizeof *order);
-        if (!order) {
-            rc = -ENOMEM;
-            break;
-        }
-        memcpy(order, jobs, n * sizeof *order);
-        if (W)
-            qsort(order, n, sizeof *order, by_end);
-        if (o->shuffle)
-            for (size_t i = n; i > 1; i--) {
-                size_t j = (size_t)(mix(&shuf) % i);
-                job_t tmp = order[i - 1];
-                order[i - 1] = order[j];
-                order[j] = tmp;
-            }
-        for (size_t i = 0; i < n && !rc; i++) {
-            uint64_t f = ict_search_stage_point(search, order[i].pos);
-            double v;
-            ict_status_t st = outcome(&s, ict_table_lookup(t, f), &v);
-            rc = ict_search_report(search, f, st, v, err);
-        }
-        free(order);
-        if (rc)
-            break;
-        /* The evaluations, in evaluation order. */
-        for (size_t i = 0; i < n && cb && !rc; i++) {
-            uint64_t f = ict_search_stage_point(search, i);
-            ict_sim_eval_t ev = {ict_search_stage_id(search, i), stage, level,
-                                 f, 0, ICT_STATUS_OK, jobs[i].start,
-                                 jobs[i].end, jobs[i].worker};
-            ev.status = outcome(&s, ict_table_lookup(t, f), &ev.value);
-            rc = cb(ud, &ev);
-        }
-        now = stage_end;
-    }
-    if (rc == 1)
-        rc = 0;
-    if (!rc) {
+    while ((rc = ict_run_step(run, err)) == 0)
+        ;
+    if (rc >= 0) {
+        ict_search_t *search = ict_run_search(run);
         ict_search_stats(search, &res->stats);
         res->has_best = ict_search_best(search, &res->best_flat, &res->best) == 0;
-        res->makespan = W ? now : 0;
-        res->busy_fraction = W && now > 0 ? res->busy / ((double)W * now) : 0;
     }
-    free(jobs);
-    free(heap);
+    rc = ict_run_close(run, rc);
+    free(sum.best_metrics);
+    /* the clock's figures, and the evaluations in evaluation order */
+    qsort(q.v, q.n, sizeof *q.v, by_order);
+    double makespan = 0, longest = 0;
+    long stage = -1;
+    for (size_t i = 0; i < q.n; i++) {
+        ict_sim_eval_t *ev = &q.v[i];
+        double d = ev->end - ev->start;
+        res->busy += d;
+        if (ev->end > makespan)
+            makespan = ev->end;
+        if (ev->stage != stage) {
+            res->stage_bound += longest;
+            longest = 0;
+            stage = ev->stage;
+        }
+        if (d > longest)
+            longest = d;
+        if (!W) {
+            ev->start = ev->end = 0;
+            ev->worker = -1;
+        }
+    }
+    res->stage_bound += longest;
+    for (size_t i = 0; i < q.n && cb && !rc; i++)
+        rc = cb(ud, &q.v[i]);
+    if (!rc) {
+        res->makespan = W ? makespan : 0;
+        res->busy_fraction = W && makespan > 0 ? res->busy / ((double)W * makespan) : 0;
+    }
+    free(q.v);
     free(s.con_col);
-    ict_search_free(search);
     return rc;
 }

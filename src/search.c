@@ -216,7 +216,7 @@ static int commit(ict_search_t *s, ict_error_t *err)
     }
     /* The strategy's stage may be longer than what was laid out only when
      * the budget cut it, handled above. */
-    return s->strat->observe(s->priv, &s->st, err);
+    return s->strat->observe ? s->strat->observe(s->priv, &s->st, err) : 0;
 }
 
 int ict_search_next(ict_search_t *s, ict_error_t *err)

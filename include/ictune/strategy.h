@@ -61,7 +61,8 @@ typedef struct ict_strategy {
      * 1 when the search is over, or a negative errno. Points already in the
      * database must not be proposed. */
     int (*next)(void *priv, ict_stage_t *st, ict_error_t *err);
-    /* The stage is complete: every point has a final result in ctx->db. */
+    /* optional: the stage is complete, every point has a final result in
+     * ctx->db (a strategy may as well read ctx->db in next) */
     int (*observe)(void *priv, const ict_stage_t *st, ict_error_t *err);
     void (*fini)(void *priv);   /* optional */
     /* optional: the current base point and its internal value */

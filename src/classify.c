@@ -39,19 +39,9 @@ static int metric_value(const ict_raw_result_t *r, const char *name, double *v)
     return 0;
 }
 
-ict_status_t ict_classify(const ict_config_t *c, const ict_raw_result_t *r,
-                          double *values, char *reason, size_t size)
+ict_status_t ict_classify_exit(const ict_raw_result_t *r, double timeout,
+                               char *reason, size_t size)
 {
-    values[0] = NAN;
-    for (size_t k = 0; k < c->n_metrics; k++)
-        metric_value(r, c->metrics[k], &values[k + 1]);
-    int mv;
-    if (c->parse_last_number && !metric_text(r, c->objective)) {
-        mv = r->has_last_number ? (isfinite(r->last_number) ? 0 : 1) : -1;
-        values[0] = mv == 0 ? r->last_number : NAN;
-    } else {
-        mv = metric_value(r, c->objective, &values[0]);
-    }
     if (r->own_errno || r->out_errno) {
         snprintf(reason, size, "not a measurement: ictune could not write "
                  "the run folder (%s%s%s)", strerror(r->own_errno ? r->own_errno
@@ -70,7 +60,7 @@ ict_status_t ict_classify(const ict_config_t *c, const ict_raw_result_t *r,
     }
     if (r->timed_out) {
         snprintf(reason, size, "timed out after %gs: the process group got "
-                 "SIGTERM%s", c->timeout, r->signal == SIGKILL ? ", then SIGKILL" : "");
+                 "SIGTERM%s", timeout, r->signal == SIGKILL ? ", then SIGKILL" : "");
         return ICT_STATUS_TIMEOUT;
     }
     if (r->signal) {
@@ -90,6 +80,26 @@ ict_status_t ict_classify(const ict_config_t *c, const ict_raw_result_t *r,
         snprintf(reason, size, "exit code %d%s", r->exit_code, note);
         return ICT_STATUS_FAILED;
     }
+    reason[0] = '\0';
+    return ICT_STATUS_OK;
+}
+
+ict_status_t ict_classify(const ict_config_t *c, const ict_raw_result_t *r,
+                          double *values, char *reason, size_t size)
+{
+    values[0] = NAN;
+    for (size_t k = 0; k < c->n_metrics; k++)
+        metric_value(r, c->metrics[k], &values[k + 1]);
+    int mv;
+    if (c->parse_last_number && !metric_text(r, c->objective)) {
+        mv = r->has_last_number ? (isfinite(r->last_number) ? 0 : 1) : -1;
+        values[0] = mv == 0 ? r->last_number : NAN;
+    } else {
+        mv = metric_value(r, c->objective, &values[0]);
+    }
+    ict_status_t st = ict_classify_exit(r, c->timeout, reason, size);
+    if (st != ICT_STATUS_OK)
+        return st;
     if (mv < 0) {
         if (c->parse_last_number)
             snprintf(reason, size, "exit 0 but no number on stdout");

@@ -487,14 +487,13 @@ static int prepare(master_t *m, ict_error_t *err)
                 ict__be_cancel(m->be, 0);
             }
         }
-        const char *why = r.reason;
-        ict_status_t st = ICT_STATUS_OK;
+        /* the same rules as an evaluation's end (classify.c) */
         char reason[256] = "";
-        if (ict_raw_not_measured(&r)) {
+        ict_status_t st = ict_classify_exit(&r, c->timeout, reason, sizeof reason);
+        const char *why = reason[0] ? reason : r.reason;
+        if (st == ICT_STATUS_INTERRUPTED) {
             /* ictune's own I/O, or a command that cannot start: stop, and
              * a resumed run does the prepare step again */
-            st = ICT_STATUS_INTERRUPTED;
-            ict_classify(c, &r, m->values, reason, sizeof reason);
             double t0 = ict_store_t0(m->st);
             if ((rc = ict_store_prepare(m->st, st, attempt, r.exit_code, dir,
                                         reason, r.start - t0, r.end - t0, err)))
@@ -505,20 +504,9 @@ static int prepare(master_t *m, ict_error_t *err)
                               "stopping: fix it, then resume with --resume",
                               reason);
         }
-        if (!r.launched) {
-            st = ICT_STATUS_FAILED;
-        } else if (r.killed || (m->stopping && r.signal)) {
+        if (r.signal && (r.killed || m->stopping)) {
             st = ICT_STATUS_INTERRUPTED;
             why = "interrupted by a signal";
-        } else if (r.timed_out) {
-            st = ICT_STATUS_TIMEOUT;
-            snprintf(reason, sizeof reason, "timed out after %gs", c->timeout);
-            why = reason;
-        } else if (r.signal || r.exit_code) {
-            st = ICT_STATUS_FAILED;
-            snprintf(reason, sizeof reason, r.signal ? "killed by signal %d" :
-                     "exit code %d", r.signal ? r.signal : r.exit_code);
-            why = reason;
         }
         double t0 = ict_store_t0(m->st);
         if ((rc = ict_store_prepare(m->st, st, attempt, r.exit_code, dir, why,

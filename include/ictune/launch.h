@@ -115,6 +115,13 @@ void ict_launch_free(ict_launch_t *l);
 void ict_result_scan(ict_raw_result_t *r, char **names, int parse_last,
                      int result_file, const char *text, size_t n);
 
+/* How the program ended, alone (what a prepare step is judged by, and
+ * the first half of ict_classify): INTERRUPTED (not a measurement:
+ * ictune's own I/O failed or the program could not start), FAILED,
+ * TIMEOUT, or OK when it exited 0. */
+ict_status_t ict_classify_exit(const ict_raw_result_t *r, double timeout,
+                               char *reason, size_t size);
+
 /* The status of a raw result under the config's objective and constraints.
  * values[] gets the objective then each of c->metrics (NaN when absent). */
 ict_status_t ict_classify(const ict_config_t *c, const ict_raw_result_t *r,

@@ -1,7 +1,8 @@
 /* backend_mpi.c - the "mpi" backend, the master's side of MPI: ranks
  * 1..N-1 are workers (worker.c), messages are proto.c's.
  * The master never blocks on one worker: it polls for any result with
- * MPI_Iprobe and sleeps a little between polls (backing off to 2 ms), which
+ * MPI_Iprobe and sleeps a little between polls (backing off slowly to
+ * 2 ms; the worker, waiting for its next task, to 5 ms), which
  * keeps an oversubscribed node's cores for the programs being tuned. */
 #include <errno.h>
 #include <mpi.h>
@@ -61,7 +62,7 @@ static int m_poll(void *b, double timeout, ict_raw_result_t *out,
             return 0;
         nap(pause < left ? pause : left);
         if (pause < 2e-3)
-            pause *= 2;
+            pause *= 1.25;              /* quick at first, 2 ms at most */
     }
 }
 

@@ -259,6 +259,7 @@ static int not_measured(master_t *m, const ict_raw_result_t *r,
 {
     int e = r->own_errno ? r->own_errno : r->out_errno;
     char pt[900];
+    ict_space_unflat(m->c->space, p->flat, m->idx);
     ict_space_format(m->c->space, m->idx, pt, sizeof pt);
     if (e == ENOSPC || e == EDQUOT)
         return ict_errorf(err, -ENOSPC, "evaluation %llu (%s): %s; stopping: "
@@ -293,6 +294,7 @@ static int settle(master_t *m, const pend_t *pp, ict_raw_result_t *r,
     if (!measured)
         return not_measured(m, r, &p, reason, err);
     char pt[900];
+    ict_space_unflat(c->space, p.flat, m->idx);
     ict_space_format(c->space, m->idx, pt, sizeof pt);
     if (st == ICT_STATUS_INTERRUPTED) {
         say(m, "evaluation %llu (%s) interrupted; it runs again on resume",
@@ -336,6 +338,18 @@ static int handle(master_t *m, int w, ict_raw_result_t *r, ict_error_t *err)
                           "%llu attempt %d; expected %llu attempt %d", w,
                           (unsigned long long)r->id, r->attempt,
                           (unsigned long long)p.id, p.attempt);
+    /* The worker is free: its next point goes out before this result is
+     * recorded, so the flush and the search's turn overlap the program
+     * (not after a signal or a result that is not a measurement, which
+     * may stop the run; not on a virtual clock, whose order is fixed). */
+    if (!m->virt && !m->stopping && m->qlen && !r->signal &&
+        !ict_raw_not_measured(r) && !job_signal(m)) {
+        pend_t next = m->queue[m->qhead++];
+        m->qlen--;
+        int rc = dispatch(m, w, &next, err);
+        if (rc)
+            return rc;
+    }
     /* An MPI worker already waited for the job's signal (r->killed). A
      * local program is the master's own child: its result is parked until
      * the signal comes or PARK_S pass, and the loop goes on meanwhile. */

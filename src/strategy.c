@@ -61,11 +61,8 @@ int ict_strategy_check_keys(const ict_config_t *c, ict_error_t *err)
         for (i = 0; registry[i] && i < 31; i++)
             names[i] = registry[i]->name;
         names[i] = NULL;
-        char list[256], dbuf[96] = "";
-        ict__join_words(list, sizeof list, names);
-        const char *dym = ict__did_you_mean(c->strategy, names);
-        if (dym)
-            snprintf(dbuf, sizeof dbuf, " (did you mean '%s'?)", dym);
+        char list[256], dbuf[96];
+        ict__hint(c->strategy, names, list, sizeof list, dbuf, sizeof dbuf);
         return ict_errorf(err, -EINVAL, "%s:%d:%d: search.strategy: unknown "
                           "strategy '%s'%s; expected one of: %s", c->path,
                           c->strategy_line, c->strategy_col, c->strategy,
@@ -85,11 +82,8 @@ int ict_strategy_check_keys(const ict_config_t *c, ict_error_t *err)
             for (const ict_option_info_t *k = st->options; k && k->key && nk < 63; k++)
                 known[nk++] = k->key;
             known[nk] = NULL;
-            char list[512], dbuf[96] = "";
-            ict__join_words(list, sizeof list, known);
-            const char *dym = ict__did_you_mean(o->key, known);
-            if (dym)
-                snprintf(dbuf, sizeof dbuf, " (did you mean '%s'?)", dym);
+            char list[512], dbuf[96];
+            ict__hint(o->key, known, list, sizeof list, dbuf, sizeof dbuf);
             return ict_errorf(err, -EINVAL, "%s:%d:%d: search (strategy %s): "
                               "unknown key '%s'%s; expected one of: %s",
                               c->path, o->key_line, o->key_col, st->name,

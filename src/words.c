@@ -47,3 +47,14 @@ void ict__join_words(char *buf, size_t size, const char *const *known)
                                  i ? ", " : "", known[i]);
 }
 
+
+void ict__hint(const char *key, const char *const *known, char *list,
+               size_t lsize, char *hint, size_t hsize)
+{
+    ict__join_words(list, lsize, known);
+    const char *dym = ict__did_you_mean(key, known);
+    if (dym)
+        snprintf(hint, hsize, " (did you mean '%s'?)", dym);
+    else if (hsize)
+        hint[0] = '\0';
+}

@@ -30,7 +30,59 @@ typedef struct tab {
     job_t *job;
     double now;
     uint64_t rng;
+    int *met_col, *con_col;     /* the config's metrics' and constraints'
+                                   columns, or -1 */
+    int *heap;                  /* the running workers, by (end, worker) */
+    int nheap;
 } tab_t;
+
+static int before(const tab_t *t, int a, int b)
+{
+    double ea = t->job[a].r.end, eb = t->job[b].r.end;
+    return ea < eb || (ea == eb && a < b);
+}
+
+static void sift_up(tab_t *t, int i)
+{
+    while (i > 0) {
+        int p = (i - 1) / 2;
+        if (!before(t, t->heap[i], t->heap[p]))
+            return;
+        int x = t->heap[i];
+        t->heap[i] = t->heap[p];
+        t->heap[p] = x;
+        i = p;
+    }
+}
+
+static void sift_down(tab_t *t, int i)
+{
+    for (;;) {
+        int l = 2 * i + 1, r = l + 1, m = i;
+        if (l < t->nheap && before(t, t->heap[l], t->heap[m]))
+            m = l;
+        if (r < t->nheap && before(t, t->heap[r], t->heap[m]))
+            m = r;
+        if (m == i)
+            return;
+        int x = t->heap[i];
+        t->heap[i] = t->heap[m];
+        t->heap[m] = x;
+        i = m;
+    }
+}
+
+/* Take the heap's element at position i out. */
+static int heap_take(tab_t *t, int i)
+{
+    int w = t->heap[i];
+    t->heap[i] = t->heap[--t->nheap];
+    if (i < t->nheap) {
+        sift_down(t, i);
+        sift_up(t, i);
+    }
+    return w;
+}
 
 static uint64_t mix(uint64_t *x)
 {
@@ -50,9 +102,26 @@ static int t_open(void *self, const ict__backend_args_t *a, int *nworkers,
         return ict_errorf(err, -EINVAL, "the table backend needs a table");
     t->n = t->a->workers > 0 ? (int)t->a->workers : 1;
     t->job = calloc((size_t)t->n, sizeof *t->job);
-    if (!t->job)
+    t->heap = calloc((size_t)t->n, sizeof *t->heap);
+    if (!t->job || !t->heap) {
+        free(t->job);
+        free(t->heap);
         return -ENOMEM;
+    }
     t->rng = t->a->seed;
+    t->met_col = calloc(t->c->n_metrics + 1, sizeof *t->met_col);
+    t->con_col = calloc(t->c->n_constraints + 1, sizeof *t->con_col);
+    if (!t->met_col || !t->con_col) {
+        free(t->job);
+        free(t->heap);
+        free(t->met_col);
+        free(t->con_col);
+        return -ENOMEM;
+    }
+    for (size_t k = 0; k < t->c->n_metrics; k++)
+        t->met_col[k] = ict_table_column(t->a->table, t->c->metrics[k]);
+    for (size_t k = 0; k < t->c->n_constraints; k++)
+        t->con_col[k] = ict_table_column(t->a->table, t->c->constraints[k].metric);
     *nworkers = t->n;
     return 0;
 }
@@ -67,7 +136,7 @@ static void put_metric(ict_raw_result_t *r, const char *name, double v)
             return;
     ict_metric_t *m = &r->metrics[r->nmetrics++];
     snprintf(m->name, sizeof m->name, "%s", name);
-    snprintf(m->text, sizeof m->text, "%.17g", v);
+    m->text[0] = '\0';                 /* only a bad value's text is shown */
     m->value = v;
     m->bad = isfinite(v) ? ICT_NUMBER_OK : ICT_NUMBER_SYNTAX;
 }
@@ -94,6 +163,8 @@ static int t_submit(void *self, int w, const ict_task_t *task, ict_error_t *err)
     r->start = t->now;
     r->end = t->now + d;
     r->worker = w;
+    t->heap[t->nheap++] = w;
+    sift_up(t, t->nheap - 1);
     if (row < 0) {
         snprintf(r->reason, sizeof r->reason, "not in the table");
         r->exit_code = 1;
@@ -102,7 +173,7 @@ static int t_submit(void *self, int w, const ict_task_t *task, ict_error_t *err)
     r->launched = r->exited = 1;
     double v = ict_table_value(tb, (size_t)row, t->a->obj_col);
     for (size_t k = 0; k < c->n_constraints && isfinite(v); k++) {
-        int col = ict_table_column(tb, c->constraints[k].metric);
+        int col = t->con_col[k];
         if (col >= 0 && !isfinite(ict_table_value(tb, (size_t)row, col)))
             v = NAN;
     }
@@ -114,12 +185,12 @@ static int t_submit(void *self, int w, const ict_task_t *task, ict_error_t *err)
     }
     put_metric(r, c->objective, v);
     for (size_t k = 0; k < c->n_metrics; k++) {
-        int col = ict_table_column(tb, c->metrics[k]);
+        int col = t->met_col[k];
         if (col >= 0)
             put_metric(r, c->metrics[k], ict_table_value(tb, (size_t)row, col));
     }
     for (size_t k = 0; k < c->n_constraints; k++) {
-        int col = ict_table_column(tb, c->constraints[k].metric);
+        int col = t->con_col[k];
         if (col >= 0)
             put_metric(r, c->constraints[k].metric, ict_table_value(tb, (size_t)row, col));
     }
@@ -132,23 +203,11 @@ static int t_poll(void *self, double timeout, ict_raw_result_t *out, int *w,
     tab_t *t = self;
     (void)timeout;
     (void)err;
-    int pick = -1, busy = 0;
-    for (int i = 0; i < t->n; i++)
-        if (t->job[i].busy) {
-            busy++;
-            if (pick < 0 || t->job[i].r.end < t->job[pick].r.end)
-                pick = i;
-        }
-    if (pick < 0)
+    if (!t->nheap)
         return 0;
-    if (t->a->shuffle) {
-        int k = (int)(mix(&t->rng) % (uint64_t)busy);
-        for (int i = 0; i < t->n; i++)
-            if (t->job[i].busy && k-- == 0) {
-                pick = i;
-                break;
-            }
-    }
+    /* the first to end (ties to the lowest worker), or with shuffle any */
+    int i = t->a->shuffle ? (int)(mix(&t->rng) % (uint64_t)t->nheap) : 0;
+    int pick = heap_take(t, i);
     job_t *j = &t->job[pick];
     j->busy = 0;
     if (j->r.end > t->now)
@@ -182,7 +241,12 @@ static void t_close(void *self)
 {
     tab_t *t = self;
     free(t->job);
+    free(t->heap);
+    free(t->met_col);
+    free(t->con_col);
     t->job = NULL;
+    t->heap = NULL;
+    t->met_col = t->con_col = NULL;
 }
 
 const ict__backend_ops_t ict__backend_table_ops = {

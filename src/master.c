@@ -293,9 +293,11 @@ static int settle(master_t *m, const pend_t *pp, ict_raw_result_t *r,
         return rc;
     if (!measured)
         return not_measured(m, r, &p, reason, err);
-    char pt[900];
-    ict_space_unflat(c->space, p.flat, m->idx);
-    ict_space_format(c->space, m->idx, pt, sizeof pt);
+    char pt[900] = "";
+    if (m->o->log) {                    /* for the messages below only */
+        ict_space_unflat(c->space, p.flat, m->idx);
+        ict_space_format(c->space, m->idx, pt, sizeof pt);
+    }
     if (st == ICT_STATUS_INTERRUPTED) {
         say(m, "evaluation %llu (%s) interrupted; it runs again on resume",
             (unsigned long long)p.id, pt);

@@ -368,8 +368,6 @@ int ict_launch_step(ict_launch_t *l)
             kill(-l->proc.pid, SIGKILL);
         }
     }
-    if (l->reaped)
-        ict__proc_reaped(&l->proc);
     if (l->reaped) {
         if (l->kill_at && now >= l->kill_at) {
             /* a process outside the group holds the pipes: stop waiting */

@@ -40,8 +40,6 @@ int ict__spawn(ict__proc_t *p, const ict_task_t *t, const char *run_dir,
 /* 1 when the program's end is known (*status its wait status, -1 when
  * the guard died, and the program with it), 0 not yet. */
 int ict__proc_poll(ict__proc_t *p, int *status);
-/* The program ended: collect the guard if it is gone too. */
-void ict__proc_reaped(ict__proc_t *p);
 /* Let go: the guard kills whatever of the program is left. */
 void ict__proc_release(ict__proc_t *p);
 

@@ -353,8 +353,9 @@ static int handle(master_t *m, int w, ict_raw_result_t *r, ict_error_t *err)
             return rc;
     }
     /* An MPI worker already waited for the job's signal (r->killed). A
-     * local program is the master's own child: its result is parked until
-     * the signal comes or PARK_S pass, and the loop goes on meanwhile. */
+     * local program's result (it ran beside this process, under a guard
+     * of its own) is parked until the signal comes or PARK_S pass, and
+     * the loop goes on meanwhile. */
     if (!m->o->mpi && r->signal && !r->killed && !m->stopping &&
         !ict_raw_not_measured(r) && !job_signal(m) &&
         ict_launch_stop_signal(r->signal)) {

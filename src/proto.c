@@ -217,24 +217,20 @@ int ict__unpack_task(const char *raw, size_t n, ict__task_msg_t *m,
     return 0;
 }
 
+static int recv_bytes(const MPI_Status *st, int tag, char **out, size_t *n,
+                      ict_error_t *err, const char *what);
+
 int ict__recv_task(const MPI_Status *st, ict__task_msg_t *m, ict_error_t *err)
 {
-    int count = 0;
-    MPI_Get_count(st, MPI_BYTE, &count);
-    char *raw = malloc(count > 0 ? (size_t)count : 1);
-    if (!raw)
-        return -ENOMEM;
-    int rc = MPI_Recv(raw, count, MPI_BYTE, st->MPI_SOURCE, ICT__TAG_TASK,
-                      MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    if (rc != MPI_SUCCESS) {
-        free(raw);
-        return ict__mpi_error(err, rc, "receiving a task");
-    }
-    rc = ict__unpack_task(raw, (size_t)count, m, err);
+    char *raw;
+    size_t n;
+    int rc = recv_bytes(st, ICT__TAG_TASK, &raw, &n, err, "receiving a task");
+    if (rc)
+        return rc;
+    rc = ict__unpack_task(raw, n, m, err);
     free(raw);
     return rc;
 }
-
 
 void ict__task_msg_fini(ict__task_msg_t *m)
 {

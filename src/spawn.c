@@ -713,11 +713,6 @@ int ict__proc_poll(ict__proc_t *p, int *status)
     return 1;
 }
 
-void ict__proc_reaped(ict__proc_t *p)
-{
-    (void)p;
-}
-
 void ict__proc_release(ict__proc_t *p)
 {
     /* still running: only the guard can kill what left the group */

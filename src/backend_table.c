@@ -217,10 +217,25 @@ static int t_poll(void *self, double timeout, ict_raw_result_t *out, int *w,
     return 1;
 }
 
+/* Stopped now: it ends at the clock's now, killed by SIGTERM, as a
+ * program stopped by the master would. */
 static void t_cancel(void *self, int w)
 {
     tab_t *t = self;
-    t->job[w].r.killed = 1;
+    job_t *j = &t->job[w];
+    if (!j->busy || j->r.killed)
+        return;
+    j->r.killed = 1;
+    j->r.signal = 15;
+    j->r.exited = 0;
+    if (j->r.end > t->now) {
+        j->r.end = t->now;
+        for (int i = 0; i < t->nheap; i++)
+            if (t->heap[i] == w) {
+                sift_up(t, i);
+                break;
+            }
+    }
 }
 
 static const char *t_host(void *self, int w)

@@ -311,3 +311,11 @@ int ict_ippe_estimated_best(const ict_ippe_t *l, size_t *pos)
     *pos = l->low_idx;
     return 0;
 }
+
+int ict_ippe_estimate(const ict_ippe_t *l, size_t i, double *y)
+{
+    if (!l->fitted || i >= l->n)
+        return -EAGAIN;
+    *y = ict_dspline_est(l->ds, i);
+    return 0;
+}

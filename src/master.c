@@ -24,16 +24,36 @@
 
 #include "backend.h"
 #include "buf.h"
+#include "lookahead.h"
+#include "pointmap.h"
 #include "ictune/command.h"
 #include "ictune/db.h"
 #include "ictune/launch.h"
 #include "ictune/search.h"
 #include "ictune/store.h"
+#include "ictune/strategy.h"
 
 typedef struct pend {
     uint64_t flat, id;
     int attempt;
+    int spec;                   /* run ahead of the search */
+    int taken;                  /* ... and the search has asked for it */
+    uint64_t sid;               /* the search's id for it, once taken */
 } pend_t;
+
+/* Speculative evaluations get ids of their own, from here. */
+#define SPEC_ID0 1000000000ull
+
+/* A final speculative result of this job segment, until the search takes
+ * it. */
+typedef struct specres {
+    int64_t row;                /* in the file; -1 without one */
+    int64_t id;
+    ict_status_t status;
+    double value;
+    double seconds;
+    int taken;
+} specres_t;
 
 /* A local program killed by a signal that a job stop sends (scancel,
  * Ctrl-C): its result waits up to PARK_S seconds for ictune's own signal,
@@ -79,6 +99,27 @@ struct ict_run {
     size_t nparked, parkcap;
     int in_stage;
     int virt;                   /* a virtual backend: no file, no process */
+    int search_over;            /* the search ended; speculation stops */
+    /* speculation */
+    ict_speculation_t spec;
+    ict__look_t *look;          /* NULL when off */
+    ict__pmap_t inflight;       /* flat -> worker, or -1 queued */
+    ict_db_t *spec_tried;       /* points run speculatively (not stopped) */
+    ict_db_t *spec_done;        /* flat -> index in sres */
+    specres_t *sres;
+    size_t nsres, sres_cap;
+    uint64_t *cand;             /* the last plan's candidates */
+    size_t ncand, candpos, cand_cap;
+    int plan_dirty;
+    int nspec;                  /* running speculative, not taken */
+    uint64_t spec_started, spec_taken;      /* in the file, all segments */
+    uint64_t next_spec_id;
+    /* the best OK row of this segment */
+    int has_best;
+    double best;
+    uint64_t best_flat;
+    int best_spec;
+    double *best_met;
 };
 
 /* Keep the metrics of an OK result, to report the best point's. */
@@ -146,11 +187,16 @@ static void progress(master_t *m, const char *what)
     } else {
         snprintf(pt, sizeof pt, "no valid result yet");
     }
+    char sp[96] = "";
+    if (m->look)
+        snprintf(sp, sizeof sp, " (%d speculative; %llu of %llu run ahead "
+                 "taken)", m->nspec, (unsigned long long)m->spec_taken,
+                 (unsigned long long)m->spec_started);
     say(m, "[%s] %s stage %ld (level %d): %llu done, %d running, %llu failed "
-        "or infeasible, %d/%d workers busy; %s",
+        "or infeasible, %d/%d workers busy%s; %s",
         hms(ict_now() - m->t_start, tm, sizeof tm), what, m->stage, m->level,
         (unsigned long long)s.evaluations, m->nrunning,
-        (unsigned long long)s.invalid, m->nrunning, m->be->nworkers, pt);
+        (unsigned long long)s.invalid, m->nrunning, m->be->nworkers, sp, pt);
     m->next_progress = ict_mono() + m->o->progress;
 }
 
@@ -170,7 +216,7 @@ static int push(master_t *m, pend_t p)
         }
     }
     m->queue[m->qhead + m->qlen++] = p;
-    return 0;
+    return ict__pmap_set(&m->inflight, p.flat, -1);
 }
 
 /* Build and submit the task for p on worker w. */
@@ -183,6 +229,8 @@ static int dispatch(master_t *m, int w, const pend_t *p, ict_error_t *err)
         if (!rc) {
             m->running[w] = *p;
             m->nrunning++;
+            m->nspec += p->spec && !p->taken;
+            rc = ict__pmap_set(&m->inflight, p->flat, w);
         }
         return rc;
     }
@@ -224,7 +272,9 @@ static int dispatch(master_t *m, int w, const pend_t *p, ict_error_t *err)
     if (!rc) {
         m->running[w] = *p;
         m->nrunning++;
+        m->nspec += p->spec && !p->taken;
         m->sum->launches++;
+        rc = ict__pmap_set(&m->inflight, p->flat, w);
     }
     return rc;
 }
@@ -236,19 +286,33 @@ static int is_final(const ict_config_t *c, ict_status_t st, int attempt)
 }
 
 static int record(master_t *m, const ict_raw_result_t *r, const pend_t *p,
-                  ict_status_t st, const char *reason, ict_error_t *err)
+                  ict_status_t st, const char *reason, int64_t *row_out,
+                  ict_error_t *err)
 {
     double t0 = m->st ? ict_store_t0(m->st) : 0;
+    int ahead = p->spec && !p->taken;
     ict_record_t row = {
-        .id = (int64_t)p->id, .stage = m->stage, .level = m->level,
+        .id = (int64_t)p->id, .stage = ahead ? 0 : m->stage,
+        .level = ahead ? 0 : m->level, .speculative = p->spec,
         .flat = p->flat, .objective = m->values[0], .metrics = m->values + 1,
         .status = st, .attempt = p->attempt, .exit_code = r->exit_code,
         .signal = r->signal, .worker = r->worker, .host = r->host,
         .gpu = r->gpu, .cpuset = r->cpuset, .start = r->start - t0,
         .end = r->end - t0, .run_dir = r->run_dir, .reason = reason};
+    if (row_out)
+        *row_out = m->st ? (int64_t)ict_store_nevals(m->st) : -1;
     int rc = m->st ? ict_store_append_eval(m->st, &row, err) : 0;
     if (!rc && m->o->on_record)         /* after the flush */
         rc = m->o->on_record(m->o->record_ud, &row);
+    if (!rc && st == ICT_STATUS_OK && isfinite(row.objective) &&
+        (!m->has_best || (m->c->goal == ICT_MAXIMIZE ? row.objective > m->best
+                                                      : row.objective < m->best))) {
+        m->has_best = 1;
+        m->best = row.objective;
+        m->best_flat = p->flat;
+        m->best_spec = p->spec;
+        memcpy(m->best_met, m->values + 1, m->c->n_metrics * sizeof *m->best_met);
+    }
     return rc;
 }
 
@@ -288,9 +352,19 @@ static int settle(master_t *m, const pend_t *pp, ict_raw_result_t *r,
      * runs again on resume (one that finished in time keeps its result) */
     if (measured && r->signal && (r->killed || m->stopping || job_stopped))
         st = ICT_STATUS_INTERRUPTED;
-    int rc = record(m, r, &p, st, reason, err);
+    int ahead = p.spec && !p.taken;
+    if (ahead && st == ICT_STATUS_INTERRUPTED && m->search_over)
+        snprintf(reason, sizeof reason, "speculative, stopped: the search "
+                 "ended without asking for it");
+    int64_t row = -1;
+    int rc = record(m, r, &p, st, reason, &row, err);
     if (rc)
         return rc;
+    if (p.spec) {
+        m->sum->spec_seconds += r->end - r->start;
+        if (p.taken)
+            m->sum->spec_taken_seconds += r->end - r->start;
+    }
     if (!measured)
         return not_measured(m, r, &p, reason, err);
     char pt[900] = "";
@@ -299,8 +373,12 @@ static int settle(master_t *m, const pend_t *pp, ict_raw_result_t *r,
         ict_space_format(c->space, m->idx, pt, sizeof pt);
     }
     if (st == ICT_STATUS_INTERRUPTED) {
-        say(m, "evaluation %llu (%s) interrupted; it runs again on resume",
-            (unsigned long long)p.id, pt);
+        if (ahead)
+            say(m, "speculative evaluation %llu (%s) stopped",
+                (unsigned long long)p.id, pt);
+        else
+            say(m, "evaluation %llu (%s) interrupted; it runs again on resume",
+                (unsigned long long)p.sid, pt);
         return 0;
     }
     ict_db_entry_t *e = (ict_db_entry_t *)ict_db_get(m->attempts, p.flat);
@@ -310,10 +388,37 @@ static int settle(master_t *m, const pend_t *pp, ict_raw_result_t *r,
     } else {
         e->y = p.attempt;
     }
+    if (ahead) {
+        /* the search has not asked for it (yet): kept for when it does */
+        m->plan_dirty = 1;
+        if ((rc = ict_db_put(m->spec_tried, p.flat, 0, 0, 0)) && rc != -EEXIST)
+            return rc;
+        if (!is_final(c, st, p.attempt)) {
+            say(m, "speculative evaluation %llu (%s): %s: %s; it runs again "
+                "if the search asks for it", (unsigned long long)p.id, pt,
+                ict_status_name(st), reason);
+            return 0;
+        }
+        if (st == ICT_STATUS_OK && (rc = keep_metrics(m, p.flat, m->values + 1)))
+            return rc;
+        if (m->nsres == m->sres_cap) {
+            size_t cap = m->sres_cap ? 2 * m->sres_cap : 64;
+            specres_t *n = realloc(m->sres, cap * sizeof *n);
+            if (!n)
+                return -ENOMEM;
+            m->sres = n;
+            m->sres_cap = cap;
+        }
+        m->sres[m->nsres] = (specres_t){row, (int64_t)p.id, st, m->values[0],
+                                         r->end - r->start, 0};
+        if ((rc = ict_db_put(m->spec_done, p.flat, 1, (double)m->nsres++, 0)))
+            return rc;
+        return ict__look_known(m->look, p.flat, st, m->values[0]);
+    }
     if (!is_final(c, st, p.attempt)) {
         say(m, "evaluation %llu (%s) attempt %d: %s: %s; retrying",
-            (unsigned long long)p.id, pt, p.attempt, ict_status_name(st), reason);
-        pend_t again = {p.flat, p.id, p.attempt + 1};
+            (unsigned long long)p.sid, pt, p.attempt, ict_status_name(st), reason);
+        pend_t again = {p.flat, p.sid, p.attempt + 1, 0, 0, p.sid};
         return push(m, again);
     }
     if (st != ICT_STATUS_OK && st != ICT_STATUS_INFEASIBLE)
@@ -322,6 +427,11 @@ static int settle(master_t *m, const pend_t *pp, ict_raw_result_t *r,
             p.attempt > 1 ? "s" : "", reason);
     if (st == ICT_STATUS_OK && (rc = keep_metrics(m, p.flat, m->values + 1)))
         return rc;
+    if (m->look) {
+        m->plan_dirty = 1;
+        if ((rc = ict__look_known(m->look, p.flat, st, m->values[0])))
+            return rc;
+    }
     return ict_search_report(m->search, p.flat, st, m->values[0], err);
 }
 
@@ -335,6 +445,8 @@ static int handle(master_t *m, int w, ict_raw_result_t *r, ict_error_t *err)
     pend_t p = m->running[w];
     m->running[w].id = UINT64_MAX;
     m->nrunning--;
+    m->nspec -= p.spec && !p.taken;
+    ict__pmap_del(&m->inflight, p.flat);
     if (p.id != r->id || p.attempt != r->attempt)
         return ict_errorf(err, -EPROTO, "worker %d answered for evaluation "
                           "%llu attempt %d; expected %llu attempt %d", w,
@@ -373,6 +485,81 @@ static int handle(master_t *m, int w, ict_raw_result_t *r, ict_error_t *err)
     return settle(m, &p, r, job_signal(m), err);
 }
 
+/* ---- speculation ---------------------------------------------------------- */
+
+/* Not a candidate: queued, running, or already run ahead. */
+static int busy(void *ud, uint64_t flat)
+{
+    master_t *m = ud;
+    return ict__pmap_get(&m->inflight, flat, NULL) ||
+           ict_db_get(m->spec_tried, flat) || ict_db_get(m->final, flat);
+}
+
+/* Idle workers while the stage's points are all out: give them the points
+ * the search will probably ask for next, within max_speculative. */
+static int spec_fill(master_t *m, ict_error_t *err)
+{
+    int idle = m->be->nworkers - m->nrunning;
+    if (idle <= 0)
+        return 0;
+    ict_search_stats_t s;
+    ict_search_stats(m->search, &s);
+    uint64_t limit = m->spec.max >= 0 ? (uint64_t)m->spec.max
+                                      : (uint64_t)m->be->nworkers + s.evaluations;
+    uint64_t open = m->spec_started - m->spec_taken;
+    if (open >= limit)
+        return 0;
+    size_t want = (size_t)idle < limit - open ? (size_t)idle : (size_t)(limit - open);
+    int rc;
+    if (m->candpos >= m->ncand) {
+        if (!m->plan_dirty)
+            return 0;                   /* nothing new since the last plan */
+        m->plan_dirty = 0;
+        if (want > m->cand_cap) {
+            uint64_t *n = realloc(m->cand, want * sizeof *n);
+            if (!n)
+                return -ENOMEM;
+            m->cand = n;
+            m->cand_cap = want;
+        }
+        if ((rc = ict__look_plan(m->look, busy, m, want, m->spec.ahead,
+                                 m->cand, &m->ncand, err)))
+            return rc;
+        m->candpos = 0;
+    }
+    for (int w = 0; w < m->be->nworkers && want && m->candpos < m->ncand; w++) {
+        if (m->running[w].id != UINT64_MAX)
+            continue;
+        uint64_t f;
+        do
+            f = m->cand[m->candpos++];
+        while (busy(m, f) && m->candpos < m->ncand);
+        if (busy(m, f))
+            break;
+        const ict_db_entry_t *a = ict_db_get(m->attempts, f);
+        pend_t p = {f, m->next_spec_id++, a ? (int)a->y + 1 : 1, 1, 0, 0};
+        if ((rc = dispatch(m, w, &p, err)))
+            return rc;
+        m->spec_started++;
+        want--;
+    }
+    return 0;
+}
+
+/* The search is over: what runs ahead of it is stopped (recorded
+ * INTERRUPTED, speculative). */
+static void spec_stop(master_t *m)
+{
+    if (!m->nspec)
+        return;
+    say(m, "the search is over: stopping %d speculative evaluation%s",
+        m->nspec, m->nspec == 1 ? "" : "s");
+    for (int w = 0; w < m->be->nworkers; w++)
+        if (m->running[w].id != UINT64_MAX && m->running[w].spec &&
+            !m->running[w].taken)
+            ict__be_cancel(m->be, w);
+}
+
 /* Settle the parked results whose signal came or whose time is up (all of
  * them when `all`). */
 static int unpark(master_t *m, int all, ict_error_t *err)
@@ -394,6 +581,22 @@ static int unpark(master_t *m, int all, ict_error_t *err)
     return 0;
 }
 
+/* The search asks for a point a speculative evaluation (id) ran or runs:
+ * its row (when written) gets the stage and level. */
+static int take(master_t *m, int64_t row, int64_t id, uint64_t sid,
+                double seconds, int this_segment, ict_error_t *err)
+{
+    int rc = 0;
+    (void)this_segment;
+    m->spec_taken++;
+    m->sum->spec_taken_seconds += seconds;
+    if (row >= 0 && m->st)
+        rc = ict_store_set_stage(m->st, (size_t)row, m->stage, m->level, err);
+    if (!rc && m->o->on_take)
+        rc = m->o->on_take(m->o->record_ud, id, m->stage, m->level, sid);
+    return rc;
+}
+
 /* Lay out a new stage: answer what the file already has, queue the rest. */
 static int start_stage(master_t *m, ict_error_t *err)
 {
@@ -405,11 +608,13 @@ static int start_stage(master_t *m, ict_error_t *err)
         uint64_t f = ict_search_stage_point(m->search, i);
         uint64_t id = ict_search_stage_id(m->search, i);
         const ict_db_entry_t *fin = ict_db_get(m->final, f);
+        int rc = 0;
         if (fin) {
             const ict_record_t *r = &m->rows[(size_t)fin->y];
             m->sum->replayed++;
-            int rc = 0;
-            if (r->status == ICT_STATUS_OK)
+            if (r->speculative && r->stage == 0)
+                rc = take(m, (int64_t)fin->y, r->id, id, r->end - r->start, 0, err);
+            if (!rc && r->status == ICT_STATUS_OK)
                 rc = keep_metrics(m, f, r->metrics);
             if (!rc)
                 rc = ict_search_report(m->search, f, r->status, r->objective, err);
@@ -417,10 +622,29 @@ static int start_stage(master_t *m, ict_error_t *err)
                 return rc;
             continue;
         }
+        const ict_db_entry_t *sd = ict_db_get(m->spec_done, f);
+        if (sd) {                       /* run ahead, done: it answers now */
+            specres_t *q = &m->sres[(size_t)sd->y];
+            q->taken = 1;
+            if ((rc = take(m, q->row, q->id, id, q->seconds, 1, err)) ||
+                (rc = ict_search_report(m->search, f, q->status, q->value, err)))
+                return rc;
+            continue;
+        }
+        int w;
+        if (ict__pmap_get(&m->inflight, f, &w) && w >= 0 &&
+            m->running[w].spec && !m->running[w].taken) {
+            /* run ahead, still running: its result answers when it comes */
+            m->running[w].taken = 1;
+            m->running[w].sid = id;
+            m->nspec--;
+            if ((rc = take(m, -1, (int64_t)m->running[w].id, id, 0, 0, err)))
+                return rc;
+            continue;
+        }
         const ict_db_entry_t *a = ict_db_get(m->attempts, f);
-        pend_t p = {f, id, a ? (int)a->y + 1 : 1};
-        int rc = push(m, p);
-        if (rc)
+        pend_t p = {f, id, a ? (int)a->y + 1 : 1, 0, 0, id};
+        if ((rc = push(m, p)))
             return rc;
     }
     return 0;
@@ -555,6 +779,19 @@ static int load_file(master_t *m, ict_error_t *err)
         return rc;
     for (size_t i = 0; i < m->nrows; i++) {
         const ict_record_t *r = &m->rows[i];
+        if (r->speculative) {
+            m->spec_started++;
+            m->sum->spec_seconds += r->end - r->start;
+            if (r->stage) {
+                m->spec_taken++;
+                m->sum->spec_taken_seconds += r->end - r->start;
+            }
+            if (r->id >= (int64_t)m->next_spec_id)
+                m->next_spec_id = (uint64_t)r->id + 1;
+            if (r->status != ICT_STATUS_INTERRUPTED &&
+                (rc = ict_db_put(m->spec_tried, r->flat, 0, 0, 0)) && rc != -EEXIST)
+                return rc;
+        }
         if (r->status == ICT_STATUS_INTERRUPTED || r->status == ICT_STATUS_SKIPPED)
             continue;
         ict_db_entry_t *a = (ict_db_entry_t *)ict_db_get(m->attempts, r->flat);
@@ -567,6 +804,9 @@ static int load_file(master_t *m, ict_error_t *err)
         if (is_final(m->c, r->status, r->attempt) && !ict_db_get(m->final, r->flat)) {
             /* the db's insertion order is the row index */
             if ((rc = ict_db_put(m->final, r->flat, 1, (double)i, 0)))
+                return rc;
+            if (m->look && (rc = ict__look_known(m->look, r->flat, r->status,
+                                                 r->objective)))
                 return rc;
         }
     }
@@ -586,6 +826,13 @@ static void free_master(master_t *m)
     free(m->values);
     free(m->names);
     free(m->parked);
+    ict__look_free(m->look);
+    ict__pmap_free(&m->inflight);
+    ict_db_free(m->spec_tried);
+    ict_db_free(m->spec_done);
+    free(m->sres);
+    free(m->cand);
+    free(m->best_met);
 }
 
 /* ---- a run: open, step, close ------------------------------------------ */
@@ -627,8 +874,18 @@ static int finish(master_t *m, int rc, int cancel)
         const ict_db_entry_t *bm = sum->has_best && m->okmap ? ict_db_get(m->okmap, sum->best_flat) : NULL;
         for (size_t k = 0; k < c->n_metrics; k++)
             sum->best_metrics[k] = bm ? m->okmet[(size_t)bm->y * c->n_metrics + k] : NAN;
-        /* the best measured, whichever row holds it: a resumed run whose
-         * search stopped earlier (a lower budget) reports the file's best */
+        sum->best_speculative = 0;
+        /* the best measured, whichever row holds it: a speculative row of
+         * this segment, or the file's (a resumed run whose search stopped
+         * earlier, with a lower budget) */
+        if (m->has_best && (!sum->has_best ||
+            (c->goal == ICT_MAXIMIZE ? m->best > sum->best : m->best < sum->best))) {
+            sum->has_best = 1;
+            sum->best = m->best;
+            sum->best_flat = m->best_flat;
+            sum->best_speculative = m->best_spec;
+            memcpy(sum->best_metrics, m->best_met, c->n_metrics * sizeof *m->best_met);
+        }
         for (size_t i = 0; i < m->nrows; i++) {
             const ict_record_t *r = &m->rows[i];
             if (r->status != ICT_STATUS_OK || isnan(r->objective))
@@ -641,10 +898,13 @@ static int finish(master_t *m, int rc, int cancel)
             sum->has_best = 1;
             sum->best = r->objective;
             sum->best_flat = r->flat;
+            sum->best_speculative = r->speculative;
             for (size_t k = 0; k < c->n_metrics; k++)
                 sum->best_metrics[k] = r->metrics ? r->metrics[k] : NAN;
         }
     }
+    sum->spec_started = m->spec_started;
+    sum->spec_taken = m->spec_taken;
     sum->elapsed = ict_now() - m->t_start;
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) == 0)
@@ -745,6 +1005,16 @@ int ict_run_open(ict_run_t **out, const ict_config_t *c, const ict_run_opts_t *o
     ict_search_opts_t so = {NULL, NULL};
     if ((rc = ict_search_new(&m->search, c, o->search_opts ? o->search_opts : &so, err)))
         return finish(m, rc, 0);
+    m->next_spec_id = SPEC_ID0;
+    m->plan_dirty = 1;
+    m->best_met = calloc(c->n_metrics + 1, sizeof *m->best_met);
+    if (!m->best_met || ict_db_new(&m->spec_tried) || ict_db_new(&m->spec_done))
+        return finish(m, -ENOMEM, 0);
+    if ((rc = ict_speculation_options(c, &m->spec, err)))
+        return finish(m, rc, 0);
+    if (m->spec.on && (rc = ict__look_new(&m->look, c, o->search_opts ?
+                                          o->search_opts : &so, err)))
+        return finish(m, rc, 0);
     /* the results file: new, or resumed (a virtual backend keeps none) */
     char changes[1024] = "";
     m->virt = m->be->ops->is_virtual;
@@ -832,11 +1102,12 @@ int ict_run_step(ict_run_t *m, ict_error_t *err)
                 ict__be_cancel(m->be, w);
     }
     if (m->stopping && !m->nrunning && !m->nparked) {
-        sum->outcome = ICT_RUN_STOPPED;
+        if (!m->search_over)
+            sum->outcome = ICT_RUN_STOPPED;
         return 1;
     }
     /* a new stage when the last one is complete */
-    if (!m->in_stage && !m->stopping) {
+    if (!m->in_stage && !m->stopping && !m->search_over) {
         rc = ict_search_next(m->search, err);
         if (rc < 0)
             return rc;
@@ -844,14 +1115,20 @@ int ict_run_step(ict_run_t *m, ict_error_t *err)
             ict_search_stats_t s;
             ict_search_stats(m->search, &s);
             sum->outcome = s.budget_reached ? ICT_RUN_BUDGET : ICT_RUN_FINISHED;
-            return 1;
+            m->search_over = 1;
+            spec_stop(m);
+        } else {
+            if ((rc = start_stage(m, err)))
+                return rc;
+            m->in_stage = 1;
         }
-        if ((rc = start_stage(m, err)))
-            return rc;
-        m->in_stage = 1;
     }
-    if (m->in_stage && ict_search_stage_complete(m->search) && !m->nrunning &&
-        !m->qlen && !m->nparked) {
+    if (m->search_over && !m->nrunning && !m->nparked)
+        return 1;
+    /* the stage is complete when its own points are: what runs ahead of
+     * the search does not hold it up */
+    if (m->in_stage && ict_search_stage_complete(m->search) &&
+        m->nrunning == m->nspec && !m->qlen && !m->nparked) {
         if ((rc = end_stage(m, err)))
             return rc;
         m->in_stage = 0;
@@ -866,6 +1143,9 @@ int ict_run_step(ict_run_t *m, ict_error_t *err)
         if ((rc = dispatch(m, w, &p, err)))
             return rc;
     }
+    if (m->look && m->in_stage && !m->qlen && !m->stopping && !job_signal(m) &&
+        (rc = spec_fill(m, err)))
+        return rc;
     double wait = m->next_progress - ict_mono();
     if (wait > 0.25)
         wait = 0.25;

@@ -26,6 +26,7 @@ const ict_field_t ict_record_fields[] = {
     F(end, ICT_FIELD_TIME, ICT_FIELD_TAIL, 0, 0),
     F(run_dir, ICT_FIELD_STRING, ICT_FIELD_TAIL, ICT_STORE_RUNDIR_MAX, 0),
     F(reason, ICT_FIELD_STRING, ICT_FIELD_TAIL, 160, 0),
+    F(speculative, ICT_FIELD_INT32, ICT_FIELD_TAIL, 0, 0),
 };
 const size_t ict_record_nfields = sizeof ict_record_fields / sizeof *ict_record_fields;
 

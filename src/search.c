@@ -333,3 +333,13 @@ int ict_search_base(const ict_search_t *s, uint64_t *flat, double *value)
 
 const ict_db_t *ict_search_db(const ict_search_t *s) { return s->db; }
 const ict_space_t *ict_search_space(const ict_search_t *s) { return s->cfg->space; }
+
+int ict_search_predict(const ict_search_t *s, uint64_t flat, double *value)
+{
+    double y;
+    if (!s->strat->predict || s->strat->predict(s->priv, flat, &y) ||
+        !isfinite(y))
+        return -ENOENT;
+    *value = s->cfg->goal == ICT_MAXIMIZE ? -y : y;
+    return 0;
+}

@@ -47,11 +47,42 @@ static ict_status_t outcome(const sim_t *s, long row, double *value)
     return ICT_STATUS_OK;
 }
 
-/* Every attempt the master recorded, in the order it recorded them. */
+/* Every attempt the master recorded, in the order it recorded them, and
+ * the speculative ones the search took (id -> stage, level, order). */
+typedef struct take {
+    int64_t id;
+    long stage;
+    int level;
+    uint64_t order;
+} take_t;
+
 typedef struct recs {
     ict_sim_eval_t *v;
     size_t n, cap;
+    take_t *t;
+    size_t nt, tcap;
 } recs_t;
+
+static int on_take(void *ud, int64_t id, long stage, int level, uint64_t order)
+{
+    recs_t *q = ud;
+    if (q->nt == q->tcap) {
+        size_t cap = q->tcap ? 2 * q->tcap : 256;
+        take_t *n = realloc(q->t, cap * sizeof *n);
+        if (!n)
+            return -ENOMEM;
+        q->t = n;
+        q->tcap = cap;
+    }
+    q->t[q->nt++] = (take_t){id, stage, level, order};
+    return 0;
+}
+
+static int take_by_id(const void *a, const void *b)
+{
+    const take_t *x = a, *y = b;
+    return x->id < y->id ? -1 : (x->id > y->id);
+}
 
 static int on_record(void *ud, const ict_record_t *r)
 {
@@ -66,7 +97,7 @@ static int on_record(void *ud, const ict_record_t *r)
     }
     q->v[q->n++] = (ict_sim_eval_t){(uint64_t)r->id, (long)r->stage, r->level,
                                     r->flat, r->objective, r->status, r->start,
-                                    r->end, r->worker};
+                                    r->end, r->worker, r->speculative};
     return 0;
 }
 
@@ -122,11 +153,11 @@ int ict_simulate(const ict_config_t *c, const ict_table_t *t,
     ict__table_arg_t ta = {t, s.obj_col, s.dur_col, o->duration_fixed, W,
                            o->shuffle, o->shuffle_seed};
     ict_search_opts_t so = {feasible, &s};
-    recs_t q = {NULL, 0, 0};
+    recs_t q = {0};
     ict_run_opts_t ro = {.jobs = 1, .grace = 0, .progress = 1e9,
                          .backend = "table", .backend_arg = &ta,
                          .search_opts = &so, .on_record = on_record,
-                         .record_ud = &q};
+                         .on_take = on_take, .record_ud = &q};
     ict_run_summary_t sum;
     ict_run_t *run;
     int rc = ict_run_open(&run, c, &ro, &sum, err);
@@ -137,30 +168,57 @@ int ict_simulate(const ict_config_t *c, const ict_table_t *t,
     }
     while ((rc = ict_run_step(run, err)) == 0)
         ;
-    if (rc >= 0) {
-        ict_search_t *search = ict_run_search(run);
-        ict_search_stats(search, &res->stats);
-        res->has_best = ict_search_best(search, &res->best_flat, &res->best) == 0;
-    }
+    if (rc >= 0)
+        ict_search_stats(ict_run_search(run), &res->stats);
     rc = ict_run_close(run, rc);
+    /* the best measured, whichever row holds it */
+    res->has_best = sum.has_best;
+    res->best = sum.best;
+    res->best_flat = sum.best_flat;
+    res->best_speculative = sum.best_speculative;
+    res->spec_started = sum.spec_started;
+    res->spec_taken = sum.spec_taken;
+    res->spec_seconds = sum.spec_seconds;
+    res->spec_taken_seconds = sum.spec_taken_seconds;
     free(sum.best_metrics);
+    /* a speculative row the search took sits where the search took it */
+    qsort(q.t, q.nt, sizeof *q.t, take_by_id);
+    for (size_t i = 0; i < q.n; i++) {
+        ict_sim_eval_t *ev = &q.v[i];
+        if (!ev->speculative)
+            continue;
+        take_t key = {(int64_t)ev->order, 0, 0, 0};
+        const take_t *tk = q.nt ? bsearch(&key, q.t, q.nt, sizeof *q.t, take_by_id) : NULL;
+        if (tk) {
+            ev->stage = tk->stage;
+            ev->level = tk->level;
+            ev->order = tk->order;
+        }
+    }
+    free(q.t);
     /* the clock's figures, and the evaluations in evaluation order */
     qsort(q.v, q.n, sizeof *q.v, by_order);
     double makespan = 0, longest = 0;
     long stage = -1;
+    res->time_to_best = NAN;
     for (size_t i = 0; i < q.n; i++) {
         ict_sim_eval_t *ev = &q.v[i];
         double d = ev->end - ev->start;
         res->busy += d;
         if (ev->end > makespan)
             makespan = ev->end;
-        if (ev->stage != stage) {
-            res->stage_bound += longest;
-            longest = 0;
-            stage = ev->stage;
+        if (res->has_best && ev->status == ICT_STATUS_OK && ev->value == res->best &&
+            !(ev->end >= res->time_to_best))
+            res->time_to_best = ev->end;
+        if (!(ev->speculative && ev->stage == 0)) {   /* the search's stages */
+            if (ev->stage != stage) {
+                res->stage_bound += longest;
+                longest = 0;
+                stage = ev->stage;
+            }
+            if (d > longest)
+                longest = d;
         }
-        if (d > longest)
-            longest = d;
         if (!W) {
             ev->start = ev->end = 0;
             ev->worker = -1;

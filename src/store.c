@@ -14,6 +14,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <hdf5.h>
 #include <hwloc.h>
@@ -688,6 +689,26 @@ int ict_store_append_eval(ict_store_t *st, const ict_record_t *r,
     free(b);
     if (!rc)
         st->nevals++;
+    return rc;
+}
+
+size_t ict_store_nevals(const ict_store_t *st) { return (size_t)st->nevals; }
+
+int ict_store_set_stage(ict_store_t *st, size_t row, int64_t stage,
+                        int32_t level, ict_error_t *err)
+{
+    if (row >= st->nevals)
+        return ict_errorf(err, -EINVAL, "row %zu of /evaluations does not "
+                          "exist", row);
+    struct stage_level { int64_t stage; int32_t level; } v = {stage, level};
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof v);
+    if (t < 0)
+        return h5fail(err, st, "setting a row's stage");
+    H5Tinsert(t, "stage", offsetof(struct stage_level, stage), H5T_NATIVE_INT64);
+    H5Tinsert(t, "level", offsetof(struct stage_level, level), H5T_NATIVE_INT32);
+    int rc = write_row(st, st->evals, t, row, &v, 0, err,
+                       "setting a row's stage");
+    H5Tclose(t);
     return rc;
 }
 

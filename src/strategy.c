@@ -116,6 +116,39 @@ int ict_strategy_check(const ict_config_t *c, ict_error_t *err)
         st->fini(priv);
     free(priv);
     ict_db_free(db);
+    ict_speculation_t sp;
+    return rc ? rc : ict_speculation_options(c, &sp, err);
+}
+
+int ict_speculation_options(const ict_config_t *c, ict_speculation_t *out,
+                            ict_error_t *err)
+{
+    *out = (ict_speculation_t){0, -1, 0};
+    const ict_strategy_t *st = ict_strategy_find(c->strategy);
+    if (!st || !option_known(st, "speculate"))
+        return 0;
+    ict_strategy_ctx_t ctx = {c->space, c, NULL, NULL, NULL};
+    int on;
+    int rc = ict_option_choice(&ctx, st, "speculate", "off|on", &on, err);
+    if (rc)
+        return rc;
+    out->on = on;
+    if ((rc = ict_option_int(&ctx, st, "lookahead", 1, 1000000, &out->ahead, err)))
+        return rc;
+    const ict_option_t *o = ict_config_option(c, "max_speculative");
+    if (!o || !strcmp(o->value, "auto"))
+        return 0;
+    char *end;
+    long long v = strtoll(o->value, &end, 10);
+    if (end == o->value || *end || v < 0) {
+        if (!o->line)
+            return ict_errorf(err, -EINVAL, "--set max_speculative=%s: "
+                              "expected auto or a whole number >= 0", o->value);
+        return ict_errorf(err, -EINVAL, "%s:%d:%d: search.max_speculative: "
+                          "found '%s'; expected auto or a whole number >= 0",
+                          c->path, o->line, o->col, o->value);
+    }
+    out->max = v;
     return rc;
 }
 

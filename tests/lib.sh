@@ -11,10 +11,23 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_mpi_warn_on_fork=0
 command -v mpiexec > /dev/null || { echo "SKIP: mpiexec not found (apt-get install openmpi-bin)"; exit 77; }
 MPIEXEC="mpiexec --bind-to none"
-# rows "id,stage,level,params...,objective,status" of a results file, by id
+# rows FILE NP: the search's trajectory in FILE (NP parameters): stage,
+# level, the point and the objective of each OK row the search took (stage
+# > 0; speculative rows have their own ids), by stage and point
 rows() {
-    "$ICTUNE" report "$1" --csv - --top 0 | awk -F, -v np="$2" 'NR > 1 && $0 ~ /,OK,/ {
-        s = $1 "," $2 "," $3; for (i = 4; i < 4 + np + 1; i++) s = s "," $i; print s }' | sort -t, -k1,1n
+    "$ICTUNE" report "$1" --csv "$1.rows.csv" --top 0 > /dev/null &&
+    awk -F, -v np="$2" 'NR > 1 && $0 ~ /,OK,/ && $2 != 0 {
+        s = $2 "," $3; for (i = 4; i < 4 + np + 1; i++) s = s "," $i; print s }' "$1.rows.csv" | sort
+    rm -f "$1.rows.csv"
+}
+# once FILE NP: no point with two measured (not INTERRUPTED) rows
+once() {
+    "$ICTUNE" report "$1" --csv "$1.once.csv" --top 0 > /dev/null &&
+    awk -F, -v np="$2" 'NR > 1 && $0 !~ /,INTERRUPTED,/ && $0 !~ /,FAILED,/ {
+        s = ""; for (i = 4; i < 4 + np; i++) s = s "," $i; print s }' "$1.once.csv" | sort | uniq -d > "$1.dups"
+    rm -f "$1.once.csv"
+    [ ! -s "$1.dups" ] || { head -3 "$1.dups"; rm -f "$1.dups"; return 1; }
+    rm -f "$1.dups"
 }
 # wait until no process matches the pattern (seconds)
 gone() { i=0; while pgrep -f "$1" > /dev/null; do i=$((i + 1)); [ $i -gt $(( $2 * 10 )) ] && return 1; sleep 0.1; done; return 0; }

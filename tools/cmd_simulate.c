@@ -23,7 +23,9 @@ static const char help[] =
     "  --workers W             simulate W workers on a clock\n"
     "  --duration COLUMN       each evaluation's run time, from the table\n"
     "  --duration-seconds S    or a fixed run time\n"
-    "  --trace FILE.csv        write every evaluation in order\n"
+    "  --trace FILE.csv        write every evaluation in order (with its\n"
+    "                          simulated start, end, worker and whether it\n"
+    "                          ran ahead of the search: speculative)\n"
     "  --shuffle SEED          deliver each stage's results in a shuffled\n"
     "                          order (the trace must not change)\n"
     "  --set KEY=VALUE         override search.KEY (strategy,\n"
@@ -53,7 +55,8 @@ static int on_eval(void *ud, const ict_sim_eval_t *ev)
         fprintf(t->f, ",%.17g", ev->value);
     else
         fputs(",", t->f);
-    fprintf(t->f, ",%s\n", ict_status_name(ev->status));
+    fprintf(t->f, ",%s,%.17g,%.17g,%ld,%d\n", ict_status_name(ev->status),
+            ev->start, ev->end, ev->worker, ev->speculative);
     return ferror(t->f) ? -EIO : 0;
 }
 
@@ -153,7 +156,8 @@ int ict_cmd_simulate(int argc, char **argv)
             fputs("order,stage,level", tr.f);
             for (size_t a = 0; a < D; a++)
                 fprintf(tr.f, ",%s", ict_space_name(c->space, a));
-            fprintf(tr.f, ",%s,status\n", o.metric ? o.metric : c->objective);
+            fprintf(tr.f, ",%s,status,start,end,worker,speculative\n",
+                    o.metric ? o.metric : c->objective);
         }
     }
     ict_sim_result_t r;
@@ -187,7 +191,8 @@ int ict_cmd_simulate(int argc, char **argv)
             if (r.has_best) {
                 ict_space_unflat(c->space, r.best_flat, tr.idx);
                 ict_space_format(c->space, tr.idx, line, sizeof line);
-                printf("best %s = %.6g at %s\n", c->objective, r.best, line);
+                printf("best %s = %.6g at %s%s\n", c->objective, r.best, line,
+                       r.best_speculative ? " (a speculative row)" : "");
             } else {
                 printf("no valid evaluation\n");
             }
@@ -207,6 +212,13 @@ int ict_cmd_simulate(int argc, char **argv)
                        "stage maxima)\n",
                        o.workers, r.makespan, 100 * r.busy_fraction,
                        r.busy / (double)o.workers, r.stage_bound);
+            if (r.spec_started)
+                printf("speculative: %llu started, %llu taken by the search, "
+                       "%llu wasted (%.6g s of %.6g s)\n",
+                       (unsigned long long)r.spec_started,
+                       (unsigned long long)r.spec_taken,
+                       (unsigned long long)(r.spec_started - r.spec_taken),
+                       r.spec_seconds - r.spec_taken_seconds, r.spec_seconds);
         }
         printf("{\"strategy\":");
         ict_cli_json_string(stdout, c->strategy);
@@ -231,6 +243,18 @@ int ict_cmd_simulate(int argc, char **argv)
         ict_cli_json_number(stdout, o.workers ? r.stage_bound : NAN);
         printf(",\"work\":");
         ict_cli_json_number(stdout, r.busy);
+        printf(",\"time_to_best\":");
+        ict_cli_json_number(stdout, o.workers ? r.time_to_best : NAN);
+        printf(",\"best_speculative\":%s,\"speculative\":{\"started\":%llu,"
+               "\"taken\":%llu,\"wasted\":%llu,\"seconds\":",
+               r.best_speculative ? "true" : "false",
+               (unsigned long long)r.spec_started,
+               (unsigned long long)r.spec_taken,
+               (unsigned long long)(r.spec_started - r.spec_taken));
+        ict_cli_json_number(stdout, r.spec_seconds);
+        printf(",\"wasted_seconds\":");
+        ict_cli_json_number(stdout, r.spec_seconds - r.spec_taken_seconds);
+        printf("}");
         printf(",\"budget_reached\":%s,\"seconds\":%.6f}\n",
                r.stats.budget_reached ? "true" : "false", secs);
     }

@@ -53,6 +53,8 @@ size_t ict_ippe_final(const ict_ippe_t *l);          /* results recorded */
 int ict_ippe_best(const ict_ippe_t *l, size_t *pos, double *y);
 /* The d-Spline's current estimated best position; -EAGAIN before a fit. */
 int ict_ippe_estimated_best(const ict_ippe_t *l, size_t *pos);
+/* The d-Spline's estimate at position i; -EAGAIN before a fit. */
+int ict_ippe_estimate(const ict_ippe_t *l, size_t i, double *y);
 
 /* Recursive-trisection order of 0..n-1: ends, 1/3, 2/3, then sub-segments
  * breadth-first; out has room for n. Returns n. */

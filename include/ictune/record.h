@@ -30,6 +30,7 @@ typedef struct ict_record {
     const char *host, *gpu, *cpuset;
     double start, end;          /* seconds since the run's start */
     const char *run_dir, *reason;
+    int32_t speculative;        /* 1: run ahead of the search (see run.h) */
 } ict_record_t;
 
 typedef enum ict_field_kind {

@@ -4,7 +4,16 @@
  * at a time, takes results in any order, retries what failed, appends every
  * attempt to the results file (flushed) before the search sees it, and
  * stops cleanly on a signal. With resume, the finished evaluations of the
- * file answer the regenerated stages and only the rest is run. */
+ * file answer the regenerated stages and only the rest is run.
+ *
+ * Speculation (on by default for the strategies that offer it, strategy.h):
+ * a worker that would wait for the stage to end runs a point the search
+ * will probably ask for next (lookahead.h). Its row says speculative 1 and
+ * stage 0 until the search asks for that point; then the row's stage and
+ * level are set and its result answers the search as a resumed row does.
+ * The search's stages are the same with or without it, for any number of
+ * workers. When the search ends, running speculative evaluations are
+ * stopped (INTERRUPTED, speculative). */
 #ifndef ICTUNE_RUN_H
 #define ICTUNE_RUN_H
 
@@ -48,6 +57,10 @@ typedef struct ict_run_opts {
     const struct ict_search_opts *search_opts;
     /* Every attempt recorded, as it is (after the file's flush), or NULL. */
     int (*on_record)(void *ud, const struct ict_record *r);
+    /* A speculative row (id) the search took, in stage and level, as its
+     * evaluation `order` (the search's own count), or NULL. */
+    int (*on_take)(void *ud, int64_t id, long stage, int level,
+                   uint64_t order);
     void *record_ud;
 } ict_run_opts_t;
 
@@ -62,8 +75,13 @@ typedef struct ict_run_summary {
     uint64_t best_flat;
     double best;
     double *best_metrics;       /* c->n_metrics values; owned, free() */
+    int best_speculative;       /* the best is a speculative row's */
     double elapsed;
     double master_cpu;          /* CPU seconds of the master process */
+    /* speculation, in this job segment: evaluations started, of those
+     * taken by the search, and the seconds each group ran */
+    uint64_t spec_started, spec_taken;
+    double spec_seconds, spec_taken_seconds;
 } ict_run_summary_t;
 
 /* A run in three steps, so a driver (or a test with a fake backend) can

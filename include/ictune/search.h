@@ -82,6 +82,10 @@ void ict_search_stats(const ict_search_t *s, ict_search_stats_t *out);
 /* The strategy's base point (raw objective); -ENOENT when it has none. */
 int ict_search_base(const ict_search_t *s, uint64_t *flat, double *value);
 
+/* The strategy's estimate of a point's raw objective; -ENOENT when it
+ * has none. */
+int ict_search_predict(const ict_search_t *s, uint64_t flat, double *value);
+
 const ict_db_t *ict_search_db(const ict_search_t *s);
 const ict_space_t *ict_search_space(const ict_search_t *s);
 

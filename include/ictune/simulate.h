@@ -32,9 +32,12 @@ typedef struct ict_sim_eval {
     ict_status_t status;
     double start, end;          /* on the simulated clock (0 without) */
     long worker;
+    int speculative;            /* run ahead; stage 0 if never taken */
 } ict_sim_eval_t;
 
-/* Called for every evaluation, in evaluation order, stage by stage. */
+/* Called for every evaluation, in evaluation order, stage by stage (a
+ * speculative one the search took in its place there; those it never took
+ * last, with stage 0). */
 typedef int (*ict_sim_eval_f)(void *ud, const ict_sim_eval_t *ev);
 
 typedef struct ict_sim_result {
@@ -49,6 +52,11 @@ typedef struct ict_sim_result {
     double busy;                /* total work, worker-seconds */
     double busy_fraction;       /* busy / (workers * makespan) */
     double stage_bound;         /* sum over stages of the longest run */
+    /* the best measured, whichever row (a speculative one may be it) */
+    int best_speculative;
+    double time_to_best;        /* when the first row with the best ended */
+    uint64_t spec_started, spec_taken;
+    double spec_seconds, spec_taken_seconds;
 } ict_sim_result_t;
 
 int ict_simulate(const ict_config_t *c, const ict_table_t *t,

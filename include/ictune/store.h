@@ -60,6 +60,13 @@ double ict_store_t0(const ict_store_t *st);
 
 int ict_store_append_eval(ict_store_t *st, const ict_record_t *row,
                           ict_error_t *err);
+/* The row index the next append gets. */
+size_t ict_store_nevals(const ict_store_t *st);
+/* A speculative row is written with stage 0 when its result comes; when
+ * the search takes it, its stage and level are set (only those two
+ * fields of that row; the measurement is never touched). */
+int ict_store_set_stage(ict_store_t *st, size_t row, int64_t stage,
+                        int32_t level, ict_error_t *err);
 int ict_store_append_stage(ict_store_t *st, const ict_stage_row_t *row,
                            ict_error_t *err);
 /* A job segment: begin appends a row (exit reason "running"); end fills

@@ -67,7 +67,37 @@ typedef struct ict_strategy {
     void (*fini)(void *priv);   /* optional */
     /* optional: the current base point and its internal value */
     int (*base)(const void *priv, uint64_t *flat, double *y);
+    /* optional: the strategy's own estimate of a point's internal value
+     * from what it has fitted so far (speculation runs the search ahead
+     * on such estimates, lookahead.c); -ENOENT when it has none */
+    int (*predict)(const void *priv, uint64_t flat, double *y);
 } ict_strategy_t;
+
+/* Speculation: the master gives idle workers the points the search will
+ * probably ask for next (run.h). A strategy offers it by listing these in
+ * its option table; the master reads them with ict_speculation_options. */
+#define ICT_SPECULATION_OPTIONS \
+    {"speculate", "on", "on: a worker that would wait for the stage to " \
+                        "end runs a point the search will probably ask " \
+                        "for next (its result is used when it does); off: " \
+                        "it waits"}, \
+    {"max_speculative", "auto", "the most speculative evaluations the " \
+                                "search has not taken, at any time; auto: " \
+                                "the workers plus the evaluations the " \
+                                "search took"}, \
+    {"lookahead", "64", "how many stages past the current one " \
+                        "speculation looks for points"}
+
+typedef struct ict_speculation {
+    int on;
+    long long max;              /* -1: auto */
+    long long ahead;
+} ict_speculation_t;
+
+/* c's speculation settings (off for a strategy without them); errors name
+ * the option's file:line:col. */
+int ict_speculation_options(const ict_config_t *c, ict_speculation_t *out,
+                            ict_error_t *err);
 
 /* Look up by name; NULL when unknown. */
 const ict_strategy_t *ict_strategy_find(const char *name);

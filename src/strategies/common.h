@@ -16,7 +16,8 @@
     {"start", "centre", "centre (nearest feasible point to it) or random"}, \
     {"seed", "1", "seed of start: random"}, \
     {"max_level", "0", "highest number of parameters changing at once " \
-                       "(0: all)"}
+                       "(0: all)"}, \
+    ICT_SPECULATION_OPTIONS
 
 typedef struct ict__dsice_opts {
     ict_ippe_params_t ippe;

@@ -411,6 +411,19 @@ static int base(const void *priv, uint64_t *flat, double *y)
     return 0;
 }
 
+/* A point of an open line: the line's d-Spline estimate there. */
+static int predict(const void *priv, uint64_t flat, double *y)
+{
+    const dsice_t *d = priv;
+    for (size_t i = 0; i < d->nlines; i++) {
+        const ict__line_t *L = &d->lines[i];
+        for (size_t p = 0; p < L->n; p++)
+            if (L->flat[p] == flat)
+                return ict_ippe_estimate(L->ippe, p, y) ? -ENOENT : 0;
+    }
+    return -ENOENT;
+}
+
 const ict_strategy_t ict_strategy_dsice = {
     .abi = ICT_STRATEGY_ABI,
     .name = "dsice",
@@ -423,4 +436,5 @@ const ict_strategy_t ict_strategy_dsice = {
     .observe = observe,
     .fini = fini,
     .base = base,
+    .predict = predict,
 };

@@ -24,6 +24,7 @@ extern const ict_strategy_t ict_strategy_random;
 static const ict_option_info_t options[] = {
     {"seed", "1", "random seed: the same seed gives the same points"},
     {"batch", "32", "points per stage"},
+    ICT_SPECULATION_OPTIONS,
     {NULL, NULL, NULL},
 };
 

@@ -1,0 +1,141 @@
+"""async_peers.py - the peers a user would run on W GPUs instead of ictune,
+on the same simulated clock as `ictune simulate` (for benchmark (b)).
+
+Each peer runs W workers that ask for a configuration as soon as they are
+free (asynchronous, no stages): the run time of a configuration is the
+table's duration column, its score the objective column, and results come
+back in order of their end time, as on a cluster.
+
+- Optuna TPE, multivariate, constant_liar=True (Optuna's recommendation for
+  asynchronous parallel workers: a running trial counts as a bad result
+  so that free workers do not all ask for the same point), one study that
+  the W workers share. Parameters are ordered integer indices. A proposal
+  that repeats a configuration already measured is answered at once from
+  the earlier result (it costs no run; a user's cache would do that); one
+  that repeats a running configuration runs it again.
+- Random search without replacement (seeded).
+
+A table row without a value (a failed run) is told as a failed trial.
+Each run returns its evaluations as (end time, value), in end order, and
+stops at the table's optimum or after `budget` evaluations."""
+import csv
+import heapq
+import random
+
+
+def load(path, params, value_col, dur_col):
+    """The table: key (tuple of the parameters' texts) -> (value or None,
+    seconds); and each parameter's values in index order."""
+    rows = {}
+    values = {p: [] for p in params}
+    with open(path) as f:
+        for r in csv.DictReader(f):
+            key = tuple(r[p] for p in params)
+            v = r[value_col]
+            try:
+                v = float(v)
+            except ValueError:
+                v = None
+            rows[key] = (v, float(r[dur_col]))
+            for p in params:
+                if r[p] not in values[p]:
+                    values[p].append(r[p])
+    for p in params:
+        try:
+            values[p].sort(key=float)
+        except ValueError:
+            pass
+    return rows, [values[p] for p in params]
+
+
+def _clock(W, budget, optimum, next_key, tell):
+    """The W-worker clock: next_key(worker) gives (key, seconds, token) or
+    None; tell(token, value) when it ends. Returns [(end, value)]."""
+    heap, out, t = [], [], 0.0
+    started = 0
+
+    def start(w, now):
+        nonlocal started
+        if started >= budget:
+            return
+        k = next_key(w)
+        if k is None:
+            return
+        key, secs, tok, value = k
+        started += 1
+        heapq.heappush(heap, (now + secs, w, started, tok, value))
+
+    for w in range(W):
+        start(w, 0.0)
+    while heap:
+        t, w, _, tok, value = heapq.heappop(heap)
+        tell(tok, value)
+        out.append((t, value))
+        if value is not None and optimum is not None and value <= optimum:
+            break
+        start(w, t)
+    return out
+
+
+def tpe(rows, values, params, W, seed, budget, optimum):
+    import optuna
+    import optuna_fast
+    import warnings
+    optuna_fast.patch()
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
+    sampler = optuna.samplers.TPESampler(seed=seed, multivariate=True, constant_liar=True)
+    study = optuna.create_study(direction="minimize", sampler=sampler)
+    done = {}
+
+    def next_key(w):
+        for _ in range(1000):
+            trial = study.ask()
+            idx = [trial.suggest_int(p, 0, len(v) - 1) for p, v in zip(params, values)]
+            key = tuple(values[i][k] for i, k in enumerate(idx))
+            if key not in rows:                 # not in the table: infeasible
+                study.tell(trial, state=optuna.trial.TrialState.FAIL)
+                continue
+            if key in done:                     # measured: answered at once
+                v = done[key]
+                if v is None:
+                    study.tell(trial, state=optuna.trial.TrialState.FAIL)
+                else:
+                    study.tell(trial, v)
+                continue
+            v, secs = rows[key]
+            return key, secs, (trial, key), v
+        return None
+
+    def tell(tok, v):
+        trial, key = tok
+        done[key] = v
+        if v is None:
+            study.tell(trial, state=optuna.trial.TrialState.FAIL)
+        else:
+            study.tell(trial, v)
+
+    return _clock(W, budget, optimum, next_key, tell)
+
+
+def rand(rows, W, seed, budget, optimum):
+    keys = sorted(rows)
+    random.Random(seed).shuffle(keys)
+    it = iter(keys)
+
+    def next_key(w):
+        k = next(it, None)
+        if k is None:
+            return None
+        v, secs = rows[k]
+        return k, secs, None, v
+
+    return _clock(W, budget, optimum, next_key, lambda tok, v: None)
+
+
+def time_to(evals, target):
+    """End time of the first evaluation with value <= target, or None."""
+    for t, v in evals:
+        if v is not None and v <= target:
+            return t
+    return None

@@ -1,0 +1,211 @@
+/* lookahead.c - the points the search will probably ask for next.
+ *
+ * The search is a deterministic function of the config and the results, so
+ * a second search made from the same config, fed the same results, asks
+ * for the same stages. To look ahead, that shadow search is replayed from
+ * the start: a point with a final result gets it, a point without one gets
+ * a prediction, and the points it asks for that have no result and are not
+ * running are the candidates, in the order it asks for them (the nearer
+ * stage first: the fewer predictions it rests on, the likelier). The
+ * prediction is the strategy's own where it has one (dsice: the open
+ * line's d-Spline), else an inverse-square-distance average of the known
+ * results. When that future has fewer candidates than there are idle
+ * workers, the futures with every unknown result a little better, then a
+ * little worse, than predicted fill the rest. The real search never sees a prediction: speculation changes
+ * when results are known, never which points the search takes. */
+#include "lookahead.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "ictune/db.h"
+
+struct ict__look {
+    const ict_config_t *c;
+    ict_search_opts_t so;
+    size_t D;
+    ict_db_t *known;            /* flat -> raw value, status */
+    int32_t *pts;               /* the valid ones, D indices each */
+    double *vals;
+    size_t nv, cap;
+    int32_t *idx;
+    double *scale;              /* 1 / (values - 1) per axis */
+};
+
+int ict__look_new(ict__look_t **out, const ict_config_t *c,
+                  const ict_search_opts_t *so, ict_error_t *err)
+{
+    (void)err;
+    ict__look_t *L = calloc(1, sizeof *L);
+    if (!L)
+        return -ENOMEM;
+    L->c = c;
+    if (so)
+        L->so = *so;
+    L->D = ict_space_dims(c->space);
+    L->idx = calloc(L->D + 1, sizeof *L->idx);
+    L->scale = calloc(L->D + 1, sizeof *L->scale);
+    if (!L->idx || !L->scale || ict_db_new(&L->known)) {
+        ict__look_free(L);
+        return -ENOMEM;
+    }
+    for (size_t a = 0; a < L->D; a++) {
+        size_t n = ict_space_count(c->space, a);
+        L->scale[a] = n > 1 ? 1.0 / (double)(n - 1) : 0;
+    }
+    *out = L;
+    return 0;
+}
+
+void ict__look_free(ict__look_t *L)
+{
+    if (!L)
+        return;
+    ict_db_free(L->known);
+    free(L->pts);
+    free(L->vals);
+    free(L->idx);
+    free(L->scale);
+    free(L);
+}
+
+int ict__look_known(ict__look_t *L, uint64_t flat, ict_status_t status,
+                    double value)
+{
+    int valid = status == ICT_STATUS_OK && isfinite(value);
+    int rc = ict_db_put(L->known, flat, valid, value, status);
+    if (rc == -EEXIST)
+        return 0;
+    if (rc || !valid)
+        return rc;
+    if (L->nv == L->cap) {
+        size_t cap = L->cap ? 2 * L->cap : 64;
+        int32_t *p = realloc(L->pts, cap * (L->D ? L->D : 1) * sizeof *p);
+        if (!p)
+            return -ENOMEM;
+        L->pts = p;
+        double *v = realloc(L->vals, cap * sizeof *v);
+        if (!v)
+            return -ENOMEM;
+        L->vals = v;
+        L->cap = cap;
+    }
+    ict_space_unflat(L->c->space, flat, L->pts + L->nv * L->D);
+    L->vals[L->nv++] = value;
+    return 0;
+}
+
+/* Inverse-square-distance average of the valid known results, in index
+ * space scaled to [0, 1] per axis; 0 when there is none. */
+static double idw(ict__look_t *L, uint64_t flat)
+{
+    if (!L->nv)
+        return 0;
+    ict_space_unflat(L->c->space, flat, L->idx);
+    double sw = 0, swv = 0;
+    for (size_t i = 0; i < L->nv; i++) {
+        const int32_t *p = L->pts + i * L->D;
+        double d2 = 0;
+        for (size_t a = 0; a < L->D; a++) {
+            double t = (double)(p[a] - L->idx[a]) * L->scale[a];
+            d2 += t * t;
+        }
+        if (d2 == 0)
+            return L->vals[i];
+        sw += 1 / d2;
+        swv += L->vals[i] / d2;
+    }
+    return swv / sw;
+}
+
+/* One shadow search: up to want candidates into out (after the n already
+ * there, none twice), each unknown result predicted plus bias. */
+static int shadow(ict__look_t *L, int (*busy)(void *ud, uint64_t flat),
+                  void *ud, size_t want, long max_ahead, double bias,
+                  ict_db_t *taken, uint64_t *out, size_t *nout,
+                  ict_error_t *err)
+{
+    ict_search_t *s;
+    int rc = ict_search_new(&s, L->c, &L->so, err);
+    if (rc)
+        return rc;
+    size_t got = 0;
+    long ahead = 0;
+    while (got < want && ahead < max_ahead) {
+        rc = ict_search_next(s, err);
+        if (rc) {
+            rc = rc == 1 ? 0 : rc;
+            break;
+        }
+        size_t n = ict_search_stage_size(s);
+        int unknown = 0;
+        for (size_t i = 0; i < n && !rc; i++) {
+            uint64_t f = ict_search_stage_point(s, i);
+            const ict_db_entry_t *e = ict_db_get(L->known, f);
+            if (e) {
+                rc = ict_search_report(s, f, (ict_status_t)e->status, e->y, err);
+                continue;
+            }
+            unknown = 1;
+            if (got < want && !ict_db_get(taken, f) && !(busy && busy(ud, f))) {
+                out[(*nout)++] = f;
+                got++;
+                rc = ict_db_put(taken, f, 0, 0, 0);
+            }
+            double y;
+            if (!rc && ict_search_predict(s, f, &y))
+                y = idw(L, f);
+            if (!rc)
+                rc = ict_search_report(s, f, ICT_STATUS_OK, y + bias, err);
+        }
+        if (rc)
+            break;
+        ahead += unknown;
+    }
+    ict_search_free(s);
+    return rc;
+}
+
+/* The spread of the known valid results (their standard deviation). */
+static double spread(const ict__look_t *L)
+{
+    if (L->nv < 2)
+        return 0;
+    double m = 0, q = 0;
+    for (size_t i = 0; i < L->nv; i++)
+        m += L->vals[i];
+    m /= (double)L->nv;
+    for (size_t i = 0; i < L->nv; i++)
+        q += (L->vals[i] - m) * (L->vals[i] - m);
+    return sqrt(q / (double)(L->nv - 1));
+}
+
+int ict__look_plan(ict__look_t *L, int (*busy)(void *ud, uint64_t flat),
+                   void *ud, size_t want, long max_ahead, uint64_t *out,
+                   size_t *nout, ict_error_t *err)
+{
+    *nout = 0;
+    if (!want)
+        return 0;
+    ict_db_t *taken;
+    int rc = ict_db_new(&taken);
+    if (rc)
+        return rc;
+    /* The predicted future first. What it leaves of want (it ends, or
+     * its points already run) goes to the futures in which the results
+     * not known yet come out better, then worse, than predicted (by half
+     * the spread of the known results). Tried and measured (BENCHMARKS.md
+     * (b)): giving those futures a share ahead of the predicted one, or
+     * their nearest stages first, was slower on both reference cases. */
+    static const double bias[] = {0, -0.5, 0.5};
+    double sd = spread(L);
+    for (int v = 0; v < 3 && !rc && *nout < want; v++) {
+        rc = shadow(L, busy, ud, want - *nout, max_ahead, bias[v] * sd,
+                    taken, out, nout, err);
+        if (sd == 0)
+            break;
+    }
+    ict_db_free(taken);
+    return rc;
+}

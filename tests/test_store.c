@@ -175,7 +175,36 @@ int main(void)
         CHECK_NEAR(rows[i].metrics[0], (10.0 - (double)i) / 2, 0);
         CHECK_EQ(rows[i].status, ICT_STATUS_OK);
         CHECK_STR(rows[i].host, "host");
+        CHECK_EQ(rows[i].speculative, 0);
     }
+    ict_store_rows_free(rows, n);
+    /* a speculative row: stage 0 until the search takes it; then only its
+     * stage and level change */
+    CHECK_EQ(ict_store_nevals(st), 5);
+    {
+        double m[1] = {7};
+        ict_record_t r = {.id = 1000000000, .stage = 0, .level = 0, .flat = 29,
+                          .objective = 1.25, .metrics = m, .status = ICT_STATUS_OK,
+                          .attempt = 1, .worker = 2, .host = "h", .gpu = "g",
+                          .cpuset = "0x1", .run_dir = "runs/s", .reason = "why",
+                          .start = 2, .end = 3, .speculative = 1};
+        CHECK_EQ(ict_store_append_eval(st, &r, &e), 0);
+    }
+    CHECK_EQ(ict_store_set_stage(st, 5, 7, 2, &e), 0);
+    CHECK(ict_store_set_stage(st, 6, 7, 2, &e) < 0);     /* no such row */
+    CHECK_EQ(ict_store_rows(st, &rows, &n, &e), 0);
+    CHECK_EQ(n, 6);
+    CHECK_EQ(rows[5].id, 1000000000);
+    CHECK_EQ(rows[5].stage, 7);
+    CHECK_EQ(rows[5].level, 2);
+    CHECK_EQ(rows[5].speculative, 1);
+    CHECK_EQ(rows[5].flat, 29);
+    CHECK_NEAR(rows[5].objective, 1.25, 0);
+    CHECK_NEAR(rows[5].metrics[0], 7, 0);
+    CHECK_NEAR(rows[5].end, 3, 0);
+    CHECK_STR(rows[5].reason, "why");
+    CHECK_STR(rows[5].cpuset, "0x1");
+    CHECK_EQ(rows[4].stage, 1);                           /* untouched */
     ict_store_rows_free(rows, n);
     CHECK_EQ(ict_store_job_begin(st, 4, 3, "h1,h2", &e), 0);
     ict_job_row_t *jobs;

@@ -289,8 +289,11 @@ int ict_cmd_report(int argc, char **argv)
     if (best >= 0) {
         const ict_record_t *b = &r.rows[best];
         point_text(&r, b->flat, pt, sizeof pt);
-        printf("best %s = %.10g at %s (evaluation %lld, stage %ld)", c->objective,
-               b->objective, pt, (long long)b->id, b->stage);
+        printf("best %s = %.10g at %s (evaluation %lld, stage %ld%s)", c->objective,
+               b->objective, pt, (long long)b->id, b->stage,
+               b->speculative ? b->stage ? ", run ahead of the search" :
+                                           ", a speculative row the search has "
+                                           "not taken" : "");
         for (size_t k = 0; k < c->n_metrics; k++)
             if (!isnan(b->metrics[k]))
                 printf(", %s = %.10g", c->metrics[k], b->metrics[k]);
@@ -319,6 +322,22 @@ int ict_cmd_report(int argc, char **argv)
         printf(" %ld:%zu", s, n);
     }
     putchar('\n');
+    size_t sp = 0, sp_taken = 0;
+    double sp_s = 0, sp_taken_s = 0;
+    for (size_t i = 0; i < r.n; i++)
+        if (r.rows[i].speculative) {
+            double d = r.rows[i].end - r.rows[i].start;
+            sp++;
+            sp_s += d;
+            if (r.rows[i].stage) {
+                sp_taken++;
+                sp_taken_s += d;
+            }
+        }
+    if (sp)
+        printf("speculative: %zu evaluations run ahead of the search, %zu "
+               "taken by it, %zu not (%.4g of %.4g GPU-hours)\n", sp, sp_taken,
+               sp - sp_taken, (sp_s - sp_taken_s) / 3600, sp_s / 3600);
     double wall = 0, capacity = 0;
     for (size_t j = 0; j < njobs; j++) {
         double end = isnan(jobs[j].end) ? ict_store_t0(st) : jobs[j].end;

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ictune/db.h"
 
@@ -31,7 +32,14 @@ struct ict__look {
     size_t nv, cap;
     int32_t *idx;
     double *scale;              /* 1 / (values - 1) per axis */
+    /* a quadratic least-squares fit of the known valid results, made at
+     * the start of each plan (when there are enough of them) */
+    size_t P;                   /* terms: 1 + D + D(D+1)/2, 0 if too many */
+    double *coef, *A, *rhs, *phi;
+    int has_quad;
 };
+
+#define QUAD_MAX_TERMS 66        /* D <= 10 */
 
 int ict__look_new(ict__look_t **out, const ict_config_t *c,
                   const ict_search_opts_t *so, ict_error_t *err)
@@ -54,6 +62,18 @@ int ict__look_new(ict__look_t **out, const ict_config_t *c,
         size_t n = ict_space_count(c->space, a);
         L->scale[a] = n > 1 ? 1.0 / (double)(n - 1) : 0;
     }
+    size_t P = 1 + L->D + L->D * (L->D + 1) / 2;
+    if (P <= QUAD_MAX_TERMS) {
+        L->P = P;
+        L->coef = calloc(P, sizeof *L->coef);
+        L->A = calloc(P * P, sizeof *L->A);
+        L->rhs = calloc(P, sizeof *L->rhs);
+        L->phi = calloc(P, sizeof *L->phi);
+        if (!L->coef || !L->A || !L->rhs || !L->phi) {
+            ict__look_free(L);
+            return -ENOMEM;
+        }
+    }
     *out = L;
     return 0;
 }
@@ -67,7 +87,86 @@ void ict__look_free(ict__look_t *L)
     free(L->vals);
     free(L->idx);
     free(L->scale);
+    free(L->coef);
+    free(L->A);
+    free(L->rhs);
+    free(L->phi);
     free(L);
+}
+
+/* The quadratic's terms at a point (index space scaled to [0, 1]). */
+static void terms(const ict__look_t *L, const int32_t *p, double *phi)
+{
+    size_t k = 0;
+    phi[k++] = 1;
+    for (size_t a = 0; a < L->D; a++)
+        phi[k++] = (double)p[a] * L->scale[a] - 0.5;
+    for (size_t a = 0; a < L->D; a++)
+        for (size_t b = a; b < L->D; b++)
+            phi[k++] = phi[1 + a] * phi[1 + b];
+}
+
+/* Least squares by the normal equations (Cholesky, a tiny ridge): only
+ * with at least twice as many results as terms. */
+static void fit_quad(ict__look_t *L)
+{
+    size_t P = L->P;
+    L->has_quad = 0;
+    if (!P || L->nv < 2 * P)
+        return;
+    memset(L->A, 0, P * P * sizeof *L->A);
+    memset(L->rhs, 0, P * sizeof *L->rhs);
+    for (size_t i = 0; i < L->nv; i++) {
+        terms(L, L->pts + i * L->D, L->phi);
+        for (size_t r = 0; r < P; r++) {
+            L->rhs[r] += L->phi[r] * L->vals[i];
+            for (size_t q = 0; q <= r; q++)
+                L->A[r * P + q] += L->phi[r] * L->phi[q];
+        }
+    }
+    double tr = 0;
+    for (size_t r = 0; r < P; r++)
+        tr += L->A[r * P + r];
+    for (size_t r = 0; r < P; r++)
+        L->A[r * P + r] += 1e-9 * tr / (double)P;
+    for (size_t j = 0; j < P; j++) {          /* A = G G^T, lower */
+        double d = L->A[j * P + j];
+        for (size_t k = 0; k < j; k++)
+            d -= L->A[j * P + k] * L->A[j * P + k];
+        if (!(d > 0))
+            return;
+        d = sqrt(d);
+        L->A[j * P + j] = d;
+        for (size_t i = j + 1; i < P; i++) {
+            double v = L->A[i * P + j];
+            for (size_t k = 0; k < j; k++)
+                v -= L->A[i * P + k] * L->A[j * P + k];
+            L->A[i * P + j] = v / d;
+        }
+    }
+    for (size_t i = 0; i < P; i++) {          /* G z = rhs */
+        double v = L->rhs[i];
+        for (size_t k = 0; k < i; k++)
+            v -= L->A[i * P + k] * L->coef[k];
+        L->coef[i] = v / L->A[i * P + i];
+    }
+    for (size_t i = P; i-- > 0;) {            /* G^T x = z */
+        double v = L->coef[i];
+        for (size_t k = i + 1; k < P; k++)
+            v -= L->A[k * P + i] * L->coef[k];
+        L->coef[i] = v / L->A[i * P + i];
+    }
+    L->has_quad = 1;
+}
+
+static double quad(ict__look_t *L, uint64_t flat)
+{
+    ict_space_unflat(L->c->space, flat, L->idx);
+    terms(L, L->idx, L->phi);
+    double y = 0;
+    for (size_t r = 0; r < L->P; r++)
+        y += L->coef[r] * L->phi[r];
+    return y;
 }
 
 int ict__look_known(ict__look_t *L, uint64_t flat, ict_status_t status,
@@ -153,9 +252,9 @@ static int shadow(ict__look_t *L, int (*busy)(void *ud, uint64_t flat),
                 got++;
                 rc = ict_db_put(taken, f, 0, 0, 0);
             }
-            double y;
+            double y = 0;
             if (!rc && ict_search_predict(s, f, &y))
-                y = idw(L, f);
+                y = L->has_quad ? quad(L, f) : idw(L, f);
             if (!rc)
                 rc = ict_search_report(s, f, ICT_STATUS_OK, y + bias, err);
         }
@@ -181,6 +280,62 @@ static double spread(const ict__look_t *L)
     return sqrt(q / (double)(L->nv - 1));
 }
 
+static double quad_at(ict__look_t *L, const int32_t *p)
+{
+    terms(L, p, L->phi);
+    double y = 0;
+    for (size_t r = 0; r < L->P; r++)
+        y += L->coef[r] * L->phi[r];
+    return y;
+}
+
+/* The quadratic's best point of the grid: every point of a small space,
+ * else coordinate descent from the best known result. 0 when it is
+ * predicted better than every known result. */
+static int quad_best(ict__look_t *L, int minimize, uint64_t *out)
+{
+    size_t bi = 0;
+    for (size_t i = 1; i < L->nv; i++)
+        if (minimize ? L->vals[i] < L->vals[bi] : L->vals[i] > L->vals[bi])
+            bi = i;
+    uint64_t size = ict_space_size(L->c->space);
+    double best = 0;
+    if (size * L->P <= 4000000) {
+        uint64_t arg = 0;
+        for (uint64_t f = 0; f < size; f++) {
+            ict_space_unflat(L->c->space, f, L->idx);
+            double y = quad_at(L, L->idx);
+            if (f == 0 || (minimize ? y < best : y > best)) {
+                best = y;
+                arg = f;
+            }
+        }
+        *out = arg;
+    } else {
+        int32_t *cur = L->idx;
+        memcpy(cur, L->pts + bi * L->D, L->D * sizeof *cur);
+        best = quad_at(L, cur);
+        for (int sweep = 0, moved = 1; moved && sweep < 50; sweep++) {
+            moved = 0;
+            for (size_t a = 0; a < L->D; a++) {
+                int32_t keep = cur[a], arg = keep;
+                for (int32_t v = 0; v < (int32_t)ict_space_count(L->c->space, a); v++) {
+                    cur[a] = v;
+                    double y = quad_at(L, cur);
+                    if (minimize ? y < best : y > best) {
+                        best = y;
+                        arg = v;
+                    }
+                }
+                cur[a] = arg;
+                moved |= arg != keep;
+            }
+        }
+        *out = ict_space_flat(L->c->space, cur);
+    }
+    return (minimize ? best < L->vals[bi] : best > L->vals[bi]) ? 0 : -1;
+}
+
 int ict__look_plan(ict__look_t *L, int (*busy)(void *ud, uint64_t flat),
                    void *ud, size_t want, long max_ahead, uint64_t *out,
                    size_t *nout, ict_error_t *err)
@@ -200,6 +355,19 @@ int ict__look_plan(ict__look_t *L, int (*busy)(void *ud, uint64_t flat),
      * their nearest stages first, was slower on both reference cases. */
     static const double bias[] = {0, -0.5, 0.5};
     double sd = spread(L);
+    fit_quad(L);
+    /* first, the point where the fitted quadratic has its best, if no
+     * result there is known yet: where the search is heading (measuring it
+     * early helps the user's best-so-far; the search takes it if and when
+     * it asks) */
+    uint64_t qb;
+    if (L->has_quad &&
+        quad_best(L, L->c->goal != ICT_MAXIMIZE, &qb) == 0 &&
+        !ict_db_get(L->known, qb) && !(busy && busy(ud, qb)) &&
+        (!L->so.known_feasible || L->so.known_feasible(L->so.feasible_ud, qb))) {
+        out[(*nout)++] = qb;
+        rc = ict_db_put(taken, qb, 0, 0, 0);
+    }
     for (int v = 0; v < 3 && !rc && *nout < want; v++) {
         rc = shadow(L, busy, ud, want - *nout, max_ahead, bias[v] * sd,
                     taken, out, nout, err);

@@ -1,6 +1,7 @@
 /* test_lookahead.c - the speculation's candidates: fed the results of the
  * real search's first k-1 stages, the shadow search asks first for exactly
- * the real stage k; busy and known points are never candidates; at most
+ * the real stage k (after the fitted quadratic's best point, once there is
+ * one); busy and known points are never candidates; at most
  * `want`, none twice; dsice's predictions come from the open lines'
  * d-Splines, with the objective's sign (maximize). */
 #include <errno.h>
@@ -84,6 +85,7 @@ int main(void)
         CHECK(maxerr < 0.5);
         ict_search_free(s);
 
+        size_t models = 0;
         for (size_t k = 0; k < R.stages; k++) {
             ict__look_t *L;
             CHECK_EQ(ict__look_new(&L, c, NULL, &e), 0);
@@ -93,18 +95,34 @@ int main(void)
                     CHECK_EQ(ict__look_known(L, R.pts[j][i], ICT_STATUS_OK,
                                              sign * fval(idx)), 0);
                 }
-            /* one stage ahead: exactly the real stage k, in its order */
+            /* one stage ahead: exactly the real stage k, in its order,
+             * after (once enough results are known) the point where the
+             * fitted quadratic is best, when that is not in stage k */
             uint64_t out[512];
             size_t got;
             busy_db = NULL;
             CHECK_EQ(ict__look_plan(L, busy, NULL, 512, 1, out, &got, &e), 0);
-            CHECK_EQ(got, R.n[k]);
-            for (size_t i = 0; i < got; i++)
-                CHECK_EQ(out[i], R.pts[k][i]);
+            /* the model's point: out[0] when it is not stage k's first */
+            int model = got && out[0] != R.pts[k][0];
+            models += model;
+            CHECK(!model || k > 0);
+            size_t in_k = 0;
+            for (size_t i = 0; model && i < R.n[k]; i++)
+                in_k += R.pts[k][i] == out[0];
+            CHECK_EQ(got, R.n[k] + (model && !in_k));
+            for (size_t i = 0, o = model; i < R.n[k]; i++) {
+                if (model && R.pts[k][i] == out[0])
+                    continue;
+                CHECK_EQ(out[o++], R.pts[k][i]);
+            }
+            for (size_t j = 0; model && j < k; j++)       /* not known */
+                for (size_t i = 0; i < R.n[j]; i++)
+                    CHECK(out[0] != R.pts[j][i]);
             /* want caps the answer */
-            CHECK_EQ(ict__look_plan(L, busy, NULL, 1, 1, out, &got, &e), 0);
+            uint64_t one;
+            CHECK_EQ(ict__look_plan(L, busy, NULL, 1, 1, &one, &got, &e), 0);
             CHECK_EQ(got, 1);
-            CHECK_EQ(out[0], R.pts[k][0]);
+            CHECK_EQ(one, out[0]);
             /* stage k running: further ahead, never a busy or known point,
              * none twice */
             CHECK_EQ(ict_db_new(&busy_db), 0);
@@ -128,6 +146,7 @@ int main(void)
             busy_db = NULL;
             ict__look_free(L);
         }
+        CHECK(models > 0);             /* the quadratic is fitted, and used */
         ict_config_free(c);
     }
     TEST_DONE();

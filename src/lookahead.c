@@ -40,6 +40,10 @@ struct ict__look {
 };
 
 #define QUAD_MAX_TERMS 66        /* D <= 10 */
+/* Both estimates use the latest results only (where the search is), so
+ * that a plan's cost does not grow with the results of a long run. */
+#define QUAD_WINDOW 4096
+#define IDW_WINDOW 256
 
 int ict__look_new(ict__look_t **out, const ict_config_t *c,
                   const ict_search_opts_t *so, ict_error_t *err)
@@ -106,8 +110,8 @@ static void terms(const ict__look_t *L, const int32_t *p, double *phi)
             phi[k++] = phi[1 + a] * phi[1 + b];
 }
 
-/* Least squares by the normal equations (Cholesky, a tiny ridge): only
- * with at least twice as many results as terms. */
+/* Least squares on the latest results by the normal equations (Cholesky,
+ * a tiny ridge): only with at least twice as many results as terms. */
 static void fit_quad(ict__look_t *L)
 {
     size_t P = L->P;
@@ -116,7 +120,8 @@ static void fit_quad(ict__look_t *L)
         return;
     memset(L->A, 0, P * P * sizeof *L->A);
     memset(L->rhs, 0, P * sizeof *L->rhs);
-    for (size_t i = 0; i < L->nv; i++) {
+    size_t from = L->nv > QUAD_WINDOW ? L->nv - QUAD_WINDOW : 0;
+    for (size_t i = from; i < L->nv; i++) {
         terms(L, L->pts + i * L->D, L->phi);
         for (size_t r = 0; r < P; r++) {
             L->rhs[r] += L->phi[r] * L->vals[i];
@@ -195,7 +200,7 @@ int ict__look_known(ict__look_t *L, uint64_t flat, ict_status_t status,
     return 0;
 }
 
-/* Inverse-square-distance average of the valid known results, in index
+/* Inverse-square-distance average of the latest valid results, in index
  * space scaled to [0, 1] per axis; 0 when there is none. */
 static double idw(ict__look_t *L, uint64_t flat)
 {
@@ -203,7 +208,8 @@ static double idw(ict__look_t *L, uint64_t flat)
         return 0;
     ict_space_unflat(L->c->space, flat, L->idx);
     double sw = 0, swv = 0;
-    for (size_t i = 0; i < L->nv; i++) {
+    size_t from = L->nv > IDW_WINDOW ? L->nv - IDW_WINDOW : 0;
+    for (size_t i = from; i < L->nv; i++) {
         const int32_t *p = L->pts + i * L->D;
         double d2 = 0;
         for (size_t a = 0; a < L->D; a++) {
@@ -246,11 +252,13 @@ static int shadow(ict__look_t *L, int (*busy)(void *ud, uint64_t flat),
                 rc = ict_search_report(s, f, (ict_status_t)e->status, e->y, err);
                 continue;
             }
-            unknown = 1;
-            if (got < want && !ict_db_get(taken, f) && !(busy && busy(ud, f))) {
-                out[(*nout)++] = f;
-                got++;
-                rc = ict_db_put(taken, f, 0, 0, 0);
+            if (!(busy && busy(ud, f))) {
+                unknown = 1;
+                if (got < want && !ict_db_get(taken, f)) {
+                    out[(*nout)++] = f;
+                    got++;
+                    rc = ict_db_put(taken, f, 0, 0, 0);
+                }
             }
             double y = 0;
             if (!rc && ict_search_predict(s, f, &y))

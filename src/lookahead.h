@@ -25,8 +25,10 @@ int ict__look_known(ict__look_t *L, uint64_t flat, ict_status_t status,
  * the results not known yet come out as predicted, skipping those busy()
  * says are running or queued. A shadow search replays the run from the
  * start on the known results and, for the others, the strategy's own
- * estimate (else an inverse-distance estimate from the known results), at
- * most max_ahead stages past the first one with an unknown result. */
+ * estimate (else a quadratic fit of the known results, else an
+ * inverse-distance average), through at most max_ahead stages that hold a
+ * point with no result that is not running. The fitted quadratic's best
+ * point, when it has no result, comes first. */
 int ict__look_plan(ict__look_t *L, int (*busy)(void *ud, uint64_t flat),
                    void *ud, size_t want, long max_ahead, uint64_t *out,
                    size_t *nout, ict_error_t *err);

@@ -41,6 +41,9 @@ typedef struct pend {
     uint64_t sid;               /* the search's id for it, once taken */
 } pend_t;
 
+/* A plan is made again once this share of the known results is new. */
+#define PLAN_SHARE 16
+
 /* Speculative evaluations get ids of their own, from here. */
 #define SPEC_ID0 1000000000ull
 
@@ -110,7 +113,8 @@ struct ict_run {
     size_t nsres, sres_cap;
     uint64_t *cand;             /* the last plan's candidates */
     size_t ncand, candpos, cand_cap;
-    int plan_dirty;
+    int plan_dirty, plan_empty;
+    uint64_t nknown, known_at_plan;     /* final results, and at the last plan */
     int nspec;                  /* running speculative, not taken */
     uint64_t spec_started, spec_taken;      /* in the file, all segments */
     uint64_t next_spec_id;
@@ -413,6 +417,7 @@ static int settle(master_t *m, const pend_t *pp, ict_raw_result_t *r,
                                          r->end - r->start, 0};
         if ((rc = ict_db_put(m->spec_done, p.flat, 1, (double)m->nsres++, 0)))
             return rc;
+        m->nknown++;
         return ict__look_known(m->look, p.flat, st, m->values[0]);
     }
     if (!is_final(c, st, p.attempt)) {
@@ -429,6 +434,7 @@ static int settle(master_t *m, const pend_t *pp, ict_raw_result_t *r,
         return rc;
     if (m->look) {
         m->plan_dirty = 1;
+        m->nknown++;
         if ((rc = ict__look_known(m->look, p.flat, st, m->values[0])))
             return rc;
     }
@@ -511,21 +517,32 @@ static int spec_fill(master_t *m, ict_error_t *err)
         return 0;
     size_t want = (size_t)idle < limit - open ? (size_t)idle : (size_t)(limit - open);
     int rc;
-    if (m->candpos >= m->ncand) {
-        if (!m->plan_dirty)
-            return 0;                   /* nothing new since the last plan */
+    /* A plan replays the search from its start, so its cost grows with the
+     * results: a new one is made when the last one is used up, or stale by
+     * a share (1/PLAN_SHARE) of the results known. Each plan covers the
+     * workers that will become idle meanwhile, not just today's. */
+    uint64_t fresh = m->nknown - m->known_at_plan;
+    int stale = fresh && fresh * PLAN_SHARE >= m->nknown;
+    if (m->plan_dirty && (stale || (m->candpos >= m->ncand && !m->plan_empty))) {
+        size_t pw = (size_t)m->be->nworkers;
+        if (pw > limit - open)
+            pw = (size_t)(limit - open);
+        if (pw < want)
+            pw = want;
         m->plan_dirty = 0;
-        if (want > m->cand_cap) {
-            uint64_t *n = realloc(m->cand, want * sizeof *n);
+        m->known_at_plan = m->nknown;
+        if (pw > m->cand_cap) {
+            uint64_t *n = realloc(m->cand, pw * sizeof *n);
             if (!n)
                 return -ENOMEM;
             m->cand = n;
-            m->cand_cap = want;
+            m->cand_cap = pw;
         }
-        if ((rc = ict__look_plan(m->look, busy, m, want, m->spec.ahead,
+        if ((rc = ict__look_plan(m->look, busy, m, pw, m->spec.ahead,
                                  m->cand, &m->ncand, err)))
             return rc;
         m->candpos = 0;
+        m->plan_empty = m->ncand == 0;  /* then wait until it is stale */
     }
     for (int w = 0; w < m->be->nworkers && want && m->candpos < m->ncand; w++) {
         if (m->running[w].id != UINT64_MAX)
@@ -805,6 +822,7 @@ static int load_file(master_t *m, ict_error_t *err)
             /* the db's insertion order is the row index */
             if ((rc = ict_db_put(m->final, r->flat, 1, (double)i, 0)))
                 return rc;
+            m->nknown++;
             if (m->look && (rc = ict__look_known(m->look, r->flat, r->status,
                                                  r->objective)))
                 return rc;

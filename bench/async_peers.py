@@ -15,7 +15,9 @@ back in order of their end time, as on a cluster.
   that repeats a running configuration runs it again.
 - Random search without replacement (seeded).
 
-A table row without a value (a failed run) is told as a failed trial.
+A table row without a value (a failed run) is told as a failed trial; a
+configuration absent from the table (infeasible, known before running) as
+a constraint violation, at no cost on the clock.
 Each run returns its evaluations as (end time, value), in end order, and
 stops at the table's optimum or after `budget` evaluations."""
 import csv
@@ -77,24 +79,35 @@ def _clock(W, budget, optimum, next_key, tell):
     return out
 
 
-def tpe(rows, values, params, W, seed, budget, optimum):
+def tpe(rows, values, params, W, seed, budget, optimum, max_asks=None):
+    """max_asks bounds the proposals, the infeasible ones included (each
+    makes Optuna's next proposal slower)."""
     import optuna
     import optuna_fast
     import warnings
     optuna_fast.patch()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
-    sampler = optuna.samplers.TPESampler(seed=seed, multivariate=True, constant_liar=True)
+    # a configuration absent from the table (infeasible) is told as a
+    # constraint violation (its objective the worst seen), so that TPE's
+    # model learns where they are, as efficiency.py's "tpe-c"
+    sampler = optuna.samplers.TPESampler(
+        seed=seed, multivariate=True, constant_liar=True,
+        constraints_func=lambda t: (t.user_attrs.get("violation", 0.0),))
     study = optuna.create_study(direction="minimize", sampler=sampler)
     done = {}
+    asks = [0]
+    worst = [0.0]
 
     def next_key(w):
-        for _ in range(1000):
+        while max_asks is None or asks[0] < max_asks:
+            asks[0] += 1
             trial = study.ask()
             idx = [trial.suggest_int(p, 0, len(v) - 1) for p, v in zip(params, values)]
             key = tuple(values[i][k] for i, k in enumerate(idx))
             if key not in rows:                 # not in the table: infeasible
-                study.tell(trial, state=optuna.trial.TrialState.FAIL)
+                trial.set_user_attr("violation", 1.0)
+                study.tell(trial, worst[0])
                 continue
             if key in done:                     # measured: answered at once
                 v = done[key]
@@ -113,6 +126,7 @@ def tpe(rows, values, params, W, seed, budget, optimum):
         if v is None:
             study.tell(trial, state=optuna.trial.TrialState.FAIL)
         else:
+            worst[0] = max(worst[0], v)
             study.tell(trial, v)
 
     return _clock(W, budget, optimum, next_key, tell)

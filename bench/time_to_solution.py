@@ -1,18 +1,27 @@
 #!/usr/bin/python3
-"""time_to_solution.py - makespan and busy workers on a simulated cluster.
+"""time_to_solution.py - time to a good result on a simulated cluster,
+against the peers a user would run instead.
 
 usage: /usr/bin/python3 bench/time_to_solution.py [--ictune PATH] [--smoke]
 
-(b) of BENCHMARKS.md. Two workloads, each simulated with 1, 8, 26 and 64
-workers by `ictune simulate --workers W --duration COLUMN`:
-- the reference case of dsice-algorithm.md 0: 10 x 11 x 11 x 11 points, a
-  synthetic objective (below) and run times drawn log-normally around
-  9 hours with a 20 % spread (seeded), written to bench/work/ref.csv;
-- the GEMM space (RTX 3090) with its measured compile_time + benchmark_time
-  as each evaluation's duration.
-Reported: evaluations, stages, makespan, the busy fraction of the workers,
-and the two lower bounds: total work / workers, and the sum over stages of
-each stage's longest run (the barrier between stages).
+(b) of BENCHMARKS.md. Three workloads, each with W = 8, 26 and 64 workers
+on the same clock (`ictune simulate --workers W --duration COLUMN`, and
+bench/async_peers.py for the peers):
+- the reference case: 10 x 11 x 11 x 11 points, a synthetic objective
+  (below) and run times drawn log-normally around 9 hours with a 20 %
+  spread (seeded), written to bench/work/ref.csv;
+- a rotated valley of the same size and run times (two parameters must
+  change together), bench/work/valley.csv;
+- the GEMM space (RTX 3090) with its measured compile_time +
+  benchmark_time as each evaluation's duration.
+Methods: ictune dsice with its default options (speculation on), the same
+with speculate=off, and with line_search: full; Optuna TPE (multivariate,
+constant_liar=True, one study shared by W asynchronous workers) and random
+search, 5 seeds each (median, [min, max]). Reported: the time until some
+evaluation is within 1 % of the table's optimum and until one is the
+optimum (any row counts: a speculative one too), how busy the workers were
+until the method ended, the evaluations run, and the GPU time spent on
+speculative evaluations the search never took.
 
 The synthetic objective ("perceptual index"): a smooth anisotropic bowl in
 index space with a coupling term and a gentle ripple, optimum at index
@@ -21,12 +30,18 @@ index space with a coupling term and a gentle ripple, optimum at index
          + 0.02 sin(1.7 c) sin(0.9 d)
 with a, b, c, d the distances of the indices from the optimum.
 """
+import csv
 import json
 import math
+import multiprocessing
 import os
 import random
+import statistics
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import async_peers  # noqa: E402
 
 ICTUNE = sys.argv[sys.argv.index("--ictune") + 1] if "--ictune" in sys.argv else "build/tools/ictune"
 WORK = "bench/work"
@@ -56,44 +71,127 @@ parameters:
   w4: {from: 0, to: 10, step: 1}
 objective: {metric: pi}
 metrics: [hours, seconds]
-search: {strategy: dsice, line_search: full}
+search: {strategy: dsice}
 """)
 
 
-def sim(yaml, csv, duration, workers, sets):
-    cmd = [ICTUNE, "simulate", yaml, "--table", csv, "--workers", str(workers),
-           "--duration", duration, "--quiet"]
+def write_valley():
+    """A rotated valley: u = (a + b) / sqrt 2 is steep, v = (a - b) / sqrt 2
+    shallow, so lr and w2 must change together; optimum at (2, 8, 7, 3)."""
+    rng = random.Random(20260202)
+    with open(os.path.join(WORK, "valley.csv"), "w") as f:
+        f.write("lr,w2,w3,w4,pi,hours,seconds\n")
+        for i in range(10):
+            for j in range(11):
+                for k in range(11):
+                    for m in range(11):
+                        a, b, c, d = i - 2, j - 8, k - 7, m - 3
+                        u, v = (a + b) / math.sqrt(2), (a - b) / math.sqrt(2)
+                        pi = 2 + 0.06 * u * u + 0.006 * v * v + 0.03 * c * c + 0.02 * d * d + 0.01 * c * d
+                        h = 9 * math.exp(rng.gauss(0, 0.2))
+                        f.write("%d,%d,%d,%d,%.9f,%.6f,%.3f\n" % (i, j, k, m, pi, h, h * 3600))
+    with open(os.path.join(WORK, "ref.yaml")) as f:
+        text = f.read()
+    with open(os.path.join(WORK, "valley.yaml"), "w") as f:
+        f.write(text.replace("name: ref", "name: valley"))
+
+
+
+SEEDS = 5
+
+
+def sim(yaml, table, duration, workers, sets, metric):
+    """ictune simulate: its JSON, and from its trace the times to within
+    1 % and to the optimum (any row), the busy fraction until then."""
+    trace = os.path.join(WORK, "tts_trace.csv")
+    cmd = [ICTUNE, "simulate", yaml, "--table", table, "--workers", str(workers),
+           "--duration", duration, "--quiet", "--trace", trace]
     for s in sets:
         cmd += ["--set", s]
-    return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+    j = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+    evals = []
+    with open(trace) as f:
+        for r in csv.DictReader(f):
+            ok = r["status"] == "OK" and r[metric] != ""
+            evals.append((float(r["end"]), float(r[metric]) if ok else None))
+    evals.sort(key=lambda e: e[0])
+    return j, evals
 
 
-def hms(s):
-    return "%.1f h" % (s / 3600) if s >= 3600 else "%.1f s" % s
+def peer(job):
+    kind, path, params, metric, dur, W, seed, opt = job
+    rows, values = async_peers.load(path, params, metric, dur)
+    if kind == "tpe":
+        ev = async_peers.tpe(rows, values, params, W, seed, 800, opt, 3000)
+    else:
+        ev = async_peers.rand(rows, W, seed, 5000, opt)
+    return kind, W, seed, ev
+
+
+def fmt(t, unit):
+    if t is None:
+        return "-"
+    return "%.1f h" % (t / 3600) if unit == "h" else "%.2f s" % t
+
+
+def med(ts, unit):
+    got = [t for t in ts if t is not None]
+    if not got:
+        return "- (0/%d)" % len(ts)
+    m = statistics.median(t if t is not None else float("inf") for t in ts)
+    hits = "" if len(got) == len(ts) else " (%d/%d)" % (len(got), len(ts))
+    return "%s [%s, %s]%s" % (fmt(m, unit) if m != float("inf") else "-", fmt(min(got), unit),
+                              fmt(max(got), unit), hits)
 
 
 def main():
     os.makedirs(WORK, exist_ok=True)
     write_reference()
-    counts = [1, 8] if "--smoke" in sys.argv else [1, 8, 26, 64]
+    write_valley()
+    smoke = "--smoke" in sys.argv
+    counts = [8] if smoke else [8, 26, 64]
+    seeds = 1 if smoke else SEEDS
+    pi = ["lr", "w2", "w3", "w4"]
+    gemm = "MWG,NWG,KWG,MDIMC,NDIMC,MDIMA,NDIMB,KWI,VWM,VWN,STRM,STRN,SA,SB,PRECISION".split(",")
+    cases = [("reference case (10x11x11x11, smooth bowl with a ripple, ~9 h runs)", "ref", "seconds", "pi", pi, "h"),
+             ("rotated valley (10x11x11x11, ~9 h runs)", "valley", "seconds", "pi", pi, "h"),
+             ("GEMM RTX 3090 (measured compile + benchmark time per run)", "gemm_RTX_3090", "duration_s", "time", gemm, "s")]
+    if smoke:
+        cases = cases[:1]
     lines = []
-    for label, yaml, csv, dur, runs in [
-            ("reference case (10x11x11x11, synthetic pi, ~9 h runs)", "ref.yaml", "ref.csv", "seconds",
-             [("dsice, full lines", ["line_search=full"]), ("dsice, ippe", ["line_search=ippe"]),
-              ("dsice, ippe, per_line 3", ["line_search=ippe", "per_line=3"])]),
-            ("GEMM RTX 3090 (measured compile + benchmark time)", "gemm_RTX_3090.yaml", "gemm_RTX_3090.csv",
-             "duration_s", [("dsice, full lines", ["line_search=full"]), ("dsice, ippe", ["line_search=ippe"])])]:
+    for label, name, dur, metric, params, unit in cases:
+        path = os.path.join(WORK, name + ".csv")
+        yaml = os.path.join(WORK, name + ".yaml")
+        rows, _ = async_peers.load(path, params, metric, dur)
+        opt = min(v for v, _ in rows.values() if v is not None)
+        jobs = [(k, path, params, metric, dur, W, s, opt)
+                for W in counts for k in ("tpe", "random") for s in range(1, seeds + 1)]
+        with multiprocessing.Pool(min(2, os.cpu_count() or 1)) as pool:
+            peers = pool.map(peer, jobs)
         lines.append("\n#### %s\n" % label)
-        lines.append("| strategy | workers | evaluations | stages | best | makespan | busy | work / workers | sum of stage maxima | makespan / best bound |")
-        lines.append("|---|---|---|---|---|---|---|---|---|---|")
-        for name, sets in runs:
-            for w in counts:
-                j = sim(os.path.join(WORK, yaml), os.path.join(WORK, csv), dur, w, sets)
-                bound = max(j["work"] / w, j["stage_bound"])
-                lines.append("| %s | %d | %d | %d | %.6g | %s | %.1f%% (%.1f of %d) | %s | %s | %.2f |" % (
-                    name, w, j["evaluations"], j["stages"], j["best"], hms(j["makespan"]),
-                    100 * j["busy_fraction"], j["busy_fraction"] * w, w, hms(j["work"] / w),
-                    hms(j["stage_bound"]), j["makespan"] / bound if bound else 0))
+        lines.append("Optimum %.6g; within 1 %%: <= %.6g.\n" % (opt, opt * 1.01))
+        lines.append("| method | workers | within 1 % | optimum | busy until it ended | evaluations run | speculative runs the search never took |")
+        lines.append("|---|---|---|---|---|---|---|")
+        for W in counts:
+            for mname, sets in [("ictune dsice, default (speculation on)", []),
+                                ("ictune dsice, speculate: off", ["speculate=off"]),
+                                ("ictune dsice, line_search: full", ["line_search=full"]),
+                                ("ictune dsice, line_search: full, speculate: off", ["line_search=full", "speculate=off"])]:
+                j, ev = sim(yaml, path, dur, W, sets, metric)
+                sp = j["speculative"]
+                lines.append("| %s | %d | %s | %s | %.2f | %d | %s |" % (
+                    mname, W, fmt(async_peers.time_to(ev, opt * 1.01), unit),
+                    fmt(async_peers.time_to(ev, opt), unit), j["busy_fraction"], len(ev),
+                    "%d of %d, %s" % (sp["wasted"], sp["started"], fmt(sp["wasted_seconds"], unit) if unit == "s"
+                                      else "%.0f GPU-h" % (sp["wasted_seconds"] / 3600)) if sp["started"] else "-"))
+            for kind, kname in [("tpe", "Optuna TPE, multivariate, constant_liar, asynchronous"),
+                                ("random", "random search, asynchronous")]:
+                runs = [ev for k, w, s, ev in peers if k == kind and w == W]
+                t1 = [async_peers.time_to(ev, opt * 1.01) for ev in runs]
+                t0 = [async_peers.time_to(ev, opt) for ev in runs]
+                n = statistics.median(len(ev) for ev in runs)
+                lines.append("| %s, %d seeds | %d | %s | %s | 1.00 | %d | - |" % (
+                    kname, seeds, W, med(t1, unit), med(t0, unit), n))
     print("\n".join(lines))
 
 

@@ -56,8 +56,10 @@ def main():
     j, wall0, rss0 = run(1, ["strategy=random", "max_evaluations=1"])
     print("| strategy | workers | evaluations | stages | wall s (incl. %.2f s to load the 10^6-row table) | search us per evaluation | peak RSS MB (table alone %.0f) | x 1 worker |" % (wall0, rss0 / 1024))
     print("|---|---|---|---|---|---|---|---|")
-    for name, sets in [("dsice, full lines", ["strategy=dsice", "line_search=full"]),
-                       ("random, 10^5 evaluations", ["strategy=random", "max_evaluations=100000"])]:
+    for name, sets in [("dsice, full lines, speculate: off", ["strategy=dsice", "line_search=full", "speculate=off"]),
+                       ("dsice, full lines (speculation on, the default)", ["strategy=dsice", "line_search=full"]),
+                       ("random, 10^5 evaluations, speculate: off", ["strategy=random", "max_evaluations=100000", "speculate=off"]),
+                       ("random, 10^5 evaluations (speculation on)", ["strategy=random", "max_evaluations=100000"])]:
         base = None
         for w in (1, 1024, 16384):
             j, wall, rss = run(w, sets)

@@ -601,10 +601,9 @@ static int unpark(master_t *m, int all, ict_error_t *err)
 /* The search asks for a point a speculative evaluation (id) ran or runs:
  * its row (when written) gets the stage and level. */
 static int take(master_t *m, int64_t row, int64_t id, uint64_t sid,
-                double seconds, int this_segment, ict_error_t *err)
+                double seconds, ict_error_t *err)
 {
     int rc = 0;
-    (void)this_segment;
     m->spec_taken++;
     m->sum->spec_taken_seconds += seconds;
     if (row >= 0 && m->st)
@@ -630,7 +629,7 @@ static int start_stage(master_t *m, ict_error_t *err)
             const ict_record_t *r = &m->rows[(size_t)fin->y];
             m->sum->replayed++;
             if (r->speculative && r->stage == 0)
-                rc = take(m, (int64_t)fin->y, r->id, id, r->end - r->start, 0, err);
+                rc = take(m, (int64_t)fin->y, r->id, id, r->end - r->start, err);
             if (!rc && r->status == ICT_STATUS_OK)
                 rc = keep_metrics(m, f, r->metrics);
             if (!rc)
@@ -643,7 +642,7 @@ static int start_stage(master_t *m, ict_error_t *err)
         if (sd) {                       /* run ahead, done: it answers now */
             specres_t *q = &m->sres[(size_t)sd->y];
             q->taken = 1;
-            if ((rc = take(m, q->row, q->id, id, q->seconds, 1, err)) ||
+            if ((rc = take(m, q->row, q->id, id, q->seconds, err)) ||
                 (rc = ict_search_report(m->search, f, q->status, q->value, err)))
                 return rc;
             continue;
@@ -655,7 +654,7 @@ static int start_stage(master_t *m, ict_error_t *err)
             m->running[w].taken = 1;
             m->running[w].sid = id;
             m->nspec--;
-            if ((rc = take(m, -1, (int64_t)m->running[w].id, id, 0, 0, err)))
+            if ((rc = take(m, -1, (int64_t)m->running[w].id, id, 0, err)))
                 return rc;
             continue;
         }

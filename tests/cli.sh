@@ -51,6 +51,12 @@ usage() { # expected-text command...
 usage "--jobs abc: expected a whole number from 1 to 4096" run ../configs/demo.yaml --jobs abc
 usage "--jobs 2.5: expected a whole number from 1 to 4096" run ../configs/demo.yaml --jobs 2.5
 usage "--grace -1: expected a number >= 0" run ../configs/demo.yaml --grace -1
+# speculation's options, judged before anything runs
+usage "speculate: found .maybe.; expected one of: off,on" check ../configs/demo.yaml --set speculate=maybe
+usage "--set max_speculative=lots: expected auto or a whole number >= 0" check ../configs/demo.yaml --set max_speculative=lots
+usage "lookahead: found '0'; expected a whole number from 1" check ../configs/demo.yaml --set lookahead=0
+"$ictune" check ../configs/demo.yaml --set max_speculative=5 > "$tmp/o" 2>&1; rc=$?
+ok "check: max_speculative=5 accepted" '[ $rc = 0 ] && grep -q "max_speculative=5" "$tmp/o"'
 usage "run: one CONFIG expected, found also 'b.yaml'" run ../configs/demo.yaml b.yaml
 usage "run: unknown option or missing value '--jobs'" run ../configs/demo.yaml --jobs
 usage "--shuffle x: expected a whole number" simulate ../configs/demo.yaml --shuffle x

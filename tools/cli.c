@@ -151,3 +151,15 @@ int ict_cli_load(const char *path, const char **sets, int nsets, ict_config_t **
     *out = c;
     return 0;
 }
+
+void ict_cli_speculation(uint64_t started, uint64_t taken, double seconds,
+                         double taken_seconds)
+{
+    if (!started)
+        return;
+    printf("speculative: %llu started, %llu taken by the search, %llu not "
+           "taken (%.6g s of %.6g s of their run time)\n",
+           (unsigned long long)started, (unsigned long long)taken,
+           (unsigned long long)(started - taken), seconds - taken_seconds,
+           seconds);
+}

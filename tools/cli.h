@@ -3,6 +3,7 @@
 #ifndef ICT_CLI_H
 #define ICT_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "ictune/config.h"
@@ -38,6 +39,9 @@ const char *ict_cli_thousands(unsigned long long v, char *buf, size_t size);
 int ict_cli_set(ict_config_t *c, const char *kv);
 /* Load path as every command does: the config, the --set overrides, then
  * the strategy's check of its options. An exit code (0: *out loaded). */
+/* The line on what ran ahead of the search (speculation), if anything. */
+void ict_cli_speculation(uint64_t started, uint64_t taken, double seconds,
+                         double taken_seconds);
 int ict_cli_load(const char *path, const char **sets, int nsets, ict_config_t **out);
 /* Print a number as JSON (null when not finite). */
 void ict_cli_json_number(FILE *f, double v);

@@ -235,13 +235,8 @@ int ict_cmd_run(int argc, char **argv)
         } else {
             printf("no valid evaluation yet\n");
         }
-        if (s.spec_started)
-            printf("speculative: %llu started, %llu taken by the search, "
-                   "%llu not taken (%.1f s of %.1f s of their run time)\n",
-                   (unsigned long long)s.spec_started,
-                   (unsigned long long)s.spec_taken,
-                   (unsigned long long)(s.spec_started - s.spec_taken),
-                   s.spec_seconds - s.spec_taken_seconds, s.spec_seconds);
+        ict_cli_speculation(s.spec_started, s.spec_taken, s.spec_seconds,
+                            s.spec_taken_seconds);
         printf("time: %.3f s; master CPU %.3f s (%.1f us per program started)\n",
                s.elapsed, s.master_cpu,
                s.launches ? 1e6 * s.master_cpu / (double)s.launches : 0.0);

@@ -212,13 +212,8 @@ int ict_cmd_simulate(int argc, char **argv)
                        "stage maxima)\n",
                        o.workers, r.makespan, 100 * r.busy_fraction,
                        r.busy / (double)o.workers, r.stage_bound);
-            if (r.spec_started)
-                printf("speculative: %llu started, %llu taken by the search, "
-                       "%llu wasted (%.6g s of %.6g s)\n",
-                       (unsigned long long)r.spec_started,
-                       (unsigned long long)r.spec_taken,
-                       (unsigned long long)(r.spec_started - r.spec_taken),
-                       r.spec_seconds - r.spec_taken_seconds, r.spec_seconds);
+            ict_cli_speculation(r.spec_started, r.spec_taken, r.spec_seconds,
+                                r.spec_taken_seconds);
         }
         printf("{\"strategy\":");
         ict_cli_json_string(stdout, c->strategy);

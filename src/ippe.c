@@ -9,12 +9,14 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ictune/dspline.h"
 
-enum { UNSET = 0, VALID = 1, INVALID = 2 };
+enum { UNSET = 0, VALID = ICT_IPPE_VALID, INVALID = ICT_IPPE_INVALID,
+       BROKEN = ICT_IPPE_BROKEN };
 
 struct ict_ippe {
     size_t n;
@@ -27,6 +29,14 @@ struct ict_ippe {
     size_t pending_valid;     /* valid results not yet in the spline */
     size_t *pending;          /* their positions */
     ict_dspline_t *ds;
+    /* constraints: slack k of position i at g[k * n + i] (NaN unknown),
+     * one d-Spline each, fitted once it has two samples */
+    double *g;
+    ict_dspline_t **gds;
+    size_t *gcount;
+    int *gfit;
+    size_t *fresh;            /* positions set since the last update */
+    size_t nfresh;
     int fitted;
     size_t low_idx, cnt;
     double ymin, ymax;
@@ -96,6 +106,25 @@ int ict_ippe_new(ict_ippe_t **out, size_t n, const ict_ippe_params_t *p)
         ict_ippe_free(l);
         return -ENOMEM;
     }
+    size_t K = l->p.ncons;
+    if (K) {
+        l->g = malloc(K * n * sizeof *l->g);
+        l->gds = calloc(K, sizeof *l->gds);
+        l->gcount = calloc(K, sizeof *l->gcount);
+        l->gfit = calloc(K, sizeof *l->gfit);
+        l->fresh = calloc(n, sizeof *l->fresh);
+        if (!l->g || !l->gds || !l->gcount || !l->gfit || !l->fresh) {
+            ict_ippe_free(l);
+            return -ENOMEM;
+        }
+        for (size_t i = 0; i < K * n; i++)
+            l->g[i] = NAN;
+        for (size_t k = 0; k < K; k++)
+            if (ict_dspline_new(&l->gds[k], n, l->p.markers, l->p.alpha)) {
+                ict_ippe_free(l);
+                return -ENOMEM;
+            }
+    }
     ict_tri_order(n, l->order);
     /* The four initial points of 2.2: ends and the two trisection points
      * (n = 3 needs only 3, and shorter lines fewer). */
@@ -116,24 +145,110 @@ void ict_ippe_free(ict_ippe_t *l)
     free(l->order);
     free(l->pending);
     ict_dspline_free(l->ds);
+    for (size_t k = 0; l->gds && k < l->p.ncons; k++)
+        ict_dspline_free(l->gds[k]);
+    free(l->gds);
+    free(l->g);
+    free(l->gcount);
+    free(l->gfit);
+    free(l->fresh);
     free(l);
 }
 
 int ict_ippe_set(ict_ippe_t *l, size_t i, int valid, double y)
 {
-    if (i >= l->n)
+    return ict_ippe_set_full(l, i, valid ? VALID : INVALID, y, NULL);
+}
+
+int ict_ippe_set_full(ict_ippe_t *l, size_t i, int kind, double y,
+                      const double *slack)
+{
+    if (i >= l->n || (kind != VALID && kind != INVALID && kind != BROKEN))
         return -EINVAL;
     if (l->state[i] != UNSET)
         return 0;
-    if (valid && !isfinite(y))
-        valid = 0;                      /* never fit NaN or inf */
-    l->state[i] = valid ? VALID : INVALID;
+    if (kind != INVALID && !isfinite(y))
+        kind = INVALID;                 /* never fit NaN or inf */
+    if (kind == BROKEN && !l->p.ncons)
+        kind = INVALID;                 /* nothing models the constraint */
+    l->state[i] = (unsigned char)kind;
     l->y[i] = y;
     l->nfinal++;
-    if (valid) {
+    if (kind == VALID)
         l->nvalid++;
+    if (kind != INVALID)
         l->pending[l->pending_valid++] = i;
+    for (size_t k = 0; slack && k < l->p.ncons; k++)
+        l->g[k * l->n + i] = slack[k];
+    if (l->p.ncons)
+        l->fresh[l->nfresh++] = i;
+    return 0;
+}
+
+/* Predicted (unmeasured) or measured feasibility of position i. */
+static int feasible(const ict_ippe_t *l, size_t i)
+{
+    if (l->state[i] != UNSET)
+        return l->state[i] == VALID;
+    for (size_t k = 0; k < l->p.ncons; k++)
+        if (l->gfit[k] && ict_dspline_est(l->gds[k], i) < 0)
+            return 0;
+    return 1;
+}
+
+/* The estimated best among the positions predicted feasible (all of them
+ * without constraints); SIZE_MAX when there is none. */
+static size_t best_estimate(const ict_ippe_t *l)
+{
+    if (!l->p.ncons)
+        return ict_dspline_argmin(l->ds);
+    size_t arg = SIZE_MAX;
+    double best = INFINITY;
+    for (size_t i = 0; i < l->n; i++) {
+        if (!feasible(l, i))
+            continue;
+        double e = ict_dspline_est(l->ds, i);
+        if (arg == SIZE_MAX || e < best) {
+            best = e;
+            arg = i;
+        }
     }
+    return arg;
+}
+
+/* Is an unmeasured position left that is predicted feasible? */
+static int open_left(const ict_ippe_t *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->state[i] == UNSET && feasible(l, i))
+            return 1;
+    return 0;
+}
+
+/* The slacks' d-Splines: the new samples, then a fit of each with two. */
+static int fit_slacks(ict_ippe_t *l)
+{
+    for (size_t k = 0; k < l->p.ncons; k++) {
+        int added = 0;
+        for (size_t j = 0; j < l->nfresh; j++) {
+            double v = l->g[k * l->n + l->fresh[j]];
+            if (!isfinite(v))
+                continue;
+            int rc = ict_dspline_add(l->gds[k], l->fresh[j], v);
+            if (rc)
+                return rc;
+            l->gcount[k]++;
+            added = 1;
+        }
+        if (added && l->gcount[k] >= 2) {
+            int rc = ict_dspline_solve(l->gds[k]);
+            if (rc == 0)
+                l->gfit[k] = 1;
+            else if (rc != -EAGAIN && rc != -EDOM)
+                return rc;
+        }
+    }
+    l->nfresh = 0;
     return 0;
 }
 
@@ -173,6 +288,11 @@ int ict_ippe_update(ict_ippe_t *l)
             return rc;
     }
     l->pending_valid = 0;
+    if (l->p.ncons) {
+        int rc = fit_slacks(l);
+        if (rc)
+            return rc;
+    }
     if (l->phase == ICT_IPPE_DONE)
         return 1;
     if (l->phase == ICT_IPPE_TRI) {
@@ -182,7 +302,7 @@ int ict_ippe_update(ict_ippe_t *l)
         /* The fit needs two distinct valid samples; until then the line
          * keeps sampling in trisection order. */
         if (tri_done && fit(l) == 0) {
-            l->low_idx = ict_dspline_argmin(l->ds);
+            l->low_idx = best_estimate(l);
             l->cnt = 1;
             l->fitted = 1;
             l->phase = ICT_IPPE_FIT;
@@ -191,7 +311,7 @@ int ict_ippe_update(ict_ippe_t *l)
         int rc = fit(l);
         if (rc)
             return rc;
-        size_t imin = ict_dspline_argmin(l->ds);
+        size_t imin = best_estimate(l);
         if (imin == l->low_idx) {
             l->cnt += B;
         } else {
@@ -200,6 +320,12 @@ int ict_ippe_update(ict_ippe_t *l)
         }
     }
     minmax(l);
+    /* with constraints: nothing predicted feasible is left to measure */
+    if (l->p.ncons && l->phase == ICT_IPPE_FIT &&
+        (l->low_idx == SIZE_MAX || !open_left(l))) {
+        l->phase = ICT_IPPE_DONE;
+        return 1;
+    }
     if (l->nfinal >= l->n ||
         (l->phase == ICT_IPPE_FIT &&
          (l->cnt >= (size_t)l->p.confirm ||
@@ -260,7 +386,7 @@ size_t ict_ippe_suggest(ict_ippe_t *l, size_t *out, size_t max)
     if (!c)
         return 0;
     for (size_t i = 0; i < l->n; i++) {
-        if (l->state[i] != UNSET)
+        if (l->state[i] != UNSET || (l->p.ncons && !feasible(l, i)))
             continue;
         double e = ict_dspline_est(l->ds, i);
         int zone = e < l->ymin ? 0 : e > l->ymax ? 1 : 2;
@@ -306,7 +432,7 @@ int ict_ippe_best(const ict_ippe_t *l, size_t *pos, double *y)
 
 int ict_ippe_estimated_best(const ict_ippe_t *l, size_t *pos)
 {
-    if (!l->fitted)
+    if (!l->fitted || l->low_idx == SIZE_MAX)
         return -EAGAIN;
     *pos = l->low_idx;
     return 0;

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,13 @@ struct ict__look {
     ict_search_opts_t so;
     size_t D;
     ict_db_t *known;            /* flat -> raw value, status */
+    ict_db_t *kcons;            /* flat -> index into cvals */
+    double *cvals;              /* K constrained metrics per point */
+    int32_t *cpts;              /* ... and its indices */
+    size_t K, ncv, cvcap;
+    double *ccoef;              /* K quadratics of the constrained metrics */
+    double *cres;               /* ... and their residuals' RMS */
+    int has_cquad;
     int32_t *pts;               /* the valid ones, D indices each */
     double *vals;
     size_t nv, cap;
@@ -58,7 +66,8 @@ int ict__look_new(ict__look_t **out, const ict_config_t *c,
     L->D = ict_space_dims(c->space);
     L->idx = calloc(L->D + 1, sizeof *L->idx);
     L->scale = calloc(L->D + 1, sizeof *L->scale);
-    if (!L->idx || !L->scale || ict_db_new(&L->known)) {
+    L->K = c->n_constraints;
+    if (!L->idx || !L->scale || ict_db_new(&L->known) || ict_db_new(&L->kcons)) {
         ict__look_free(L);
         return -ENOMEM;
     }
@@ -73,7 +82,10 @@ int ict__look_new(ict__look_t **out, const ict_config_t *c,
         L->A = calloc(P * P, sizeof *L->A);
         L->rhs = calloc(P, sizeof *L->rhs);
         L->phi = calloc(P, sizeof *L->phi);
-        if (!L->coef || !L->A || !L->rhs || !L->phi) {
+        L->ccoef = L->K ? calloc(L->K * P, sizeof *L->ccoef) : NULL;
+        L->cres = L->K ? calloc(L->K, sizeof *L->cres) : NULL;
+        if (!L->coef || !L->A || !L->rhs || !L->phi ||
+            (L->K && (!L->ccoef || !L->cres))) {
             ict__look_free(L);
             return -ENOMEM;
         }
@@ -87,6 +99,11 @@ void ict__look_free(ict__look_t *L)
     if (!L)
         return;
     ict_db_free(L->known);
+    ict_db_free(L->kcons);
+    free(L->cvals);
+    free(L->cpts);
+    free(L->ccoef);
+    free(L->cres);
     free(L->pts);
     free(L->vals);
     free(L->idx);
@@ -110,25 +127,33 @@ static void terms(const ict__look_t *L, const int32_t *p, double *phi)
             phi[k++] = phi[1 + a] * phi[1 + b];
 }
 
-/* Least squares on the latest results by the normal equations (Cholesky,
- * a tiny ridge): only with at least twice as many results as terms. */
-static void fit_quad(ict__look_t *L)
+/* Least squares on the latest of n points (D indices each, pts) and their
+ * values (ys[i * stride]) by the normal equations (Cholesky, a tiny
+ * ridge), into coef: only with at least twice as many points as terms.
+ * 0 when fitted. */
+static int fit_ls(ict__look_t *L, const int32_t *pts, const double *ys,
+                  size_t stride, size_t n, double *coef)
 {
     size_t P = L->P;
-    L->has_quad = 0;
-    if (!P || L->nv < 2 * P)
-        return;
+    if (!P || n < 2 * P)
+        return -1;
     memset(L->A, 0, P * P * sizeof *L->A);
     memset(L->rhs, 0, P * sizeof *L->rhs);
-    size_t from = L->nv > QUAD_WINDOW ? L->nv - QUAD_WINDOW : 0;
-    for (size_t i = from; i < L->nv; i++) {
-        terms(L, L->pts + i * L->D, L->phi);
+    size_t from = n > QUAD_WINDOW ? n - QUAD_WINDOW : 0, used = 0;
+    for (size_t i = from; i < n; i++) {
+        double y = ys[i * stride];
+        if (!isfinite(y))
+            continue;
+        used++;
+        terms(L, pts + i * L->D, L->phi);
         for (size_t r = 0; r < P; r++) {
-            L->rhs[r] += L->phi[r] * L->vals[i];
+            L->rhs[r] += L->phi[r] * y;
             for (size_t q = 0; q <= r; q++)
                 L->A[r * P + q] += L->phi[r] * L->phi[q];
         }
     }
+    if (used < 2 * P)
+        return -1;
     double tr = 0;
     for (size_t r = 0; r < P; r++)
         tr += L->A[r * P + r];
@@ -139,7 +164,7 @@ static void fit_quad(ict__look_t *L)
         for (size_t k = 0; k < j; k++)
             d -= L->A[j * P + k] * L->A[j * P + k];
         if (!(d > 0))
-            return;
+            return -1;
         d = sqrt(d);
         L->A[j * P + j] = d;
         for (size_t i = j + 1; i < P; i++) {
@@ -152,16 +177,44 @@ static void fit_quad(ict__look_t *L)
     for (size_t i = 0; i < P; i++) {          /* G z = rhs */
         double v = L->rhs[i];
         for (size_t k = 0; k < i; k++)
-            v -= L->A[i * P + k] * L->coef[k];
-        L->coef[i] = v / L->A[i * P + i];
+            v -= L->A[i * P + k] * coef[k];
+        coef[i] = v / L->A[i * P + i];
     }
     for (size_t i = P; i-- > 0;) {            /* G^T x = z */
-        double v = L->coef[i];
+        double v = coef[i];
         for (size_t k = i + 1; k < P; k++)
-            v -= L->A[k * P + i] * L->coef[k];
-        L->coef[i] = v / L->A[i * P + i];
+            v -= L->A[k * P + i] * coef[k];
+        coef[i] = v / L->A[i * P + i];
     }
-    L->has_quad = 1;
+    return 0;
+}
+
+/* The objective's quadratic, and one per constrained metric (on every
+ * point that has the metric, a broken one too). */
+static void fit_quad(ict__look_t *L)
+{
+    L->has_quad = fit_ls(L, L->pts, L->vals, 1, L->nv, L->coef) == 0;
+    L->has_cquad = L->has_quad && L->K && L->ccoef;
+    for (size_t k = 0; L->has_cquad && k < L->K; k++) {
+        double *cf = L->ccoef + k * L->P;
+        L->has_cquad = fit_ls(L, L->cpts, L->cvals + k, L->K, L->ncv, cf) == 0;
+        /* the in-sample error: the margin a prediction must keep */
+        double q = 0;
+        size_t n = 0, from = L->ncv > QUAD_WINDOW ? L->ncv - QUAD_WINDOW : 0;
+        for (size_t i = from; L->has_cquad && i < L->ncv; i++) {
+            double y = L->cvals[i * L->K + k];
+            if (!isfinite(y))
+                continue;
+            terms(L, L->cpts + i * L->D, L->phi);
+            double e = -y;
+            for (size_t r = 0; r < L->P; r++)
+                e += cf[r] * L->phi[r];
+            q += e * e;
+            n++;
+        }
+        double b = fabs(L->c->constraints[k].bound);
+        L->cres[k] = (n ? sqrt(q / (double)n) : 0) + 1e-9 * (b + 1);
+    }
 }
 
 static double quad(ict__look_t *L, uint64_t flat)
@@ -175,12 +228,29 @@ static double quad(ict__look_t *L, uint64_t flat)
 }
 
 int ict__look_known(ict__look_t *L, uint64_t flat, ict_status_t status,
-                    double value)
+                    double value, const double *cons)
 {
     int valid = status == ICT_STATUS_OK && isfinite(value);
     int rc = ict_db_put(L->known, flat, valid, value, status);
     if (rc == -EEXIST)
         return 0;
+    if (!rc && cons && L->K) {
+        if (L->ncv == L->cvcap) {
+            size_t cap = L->cvcap ? 2 * L->cvcap : 64;
+            double *n = realloc(L->cvals, cap * L->K * sizeof *n);
+            if (!n)
+                return -ENOMEM;
+            L->cvals = n;
+            int32_t *q = realloc(L->cpts, cap * (L->D ? L->D : 1) * sizeof *q);
+            if (!q)
+                return -ENOMEM;
+            L->cpts = q;
+            L->cvcap = cap;
+        }
+        memcpy(L->cvals + L->ncv * L->K, cons, L->K * sizeof *cons);
+        ict_space_unflat(L->c->space, flat, L->cpts + L->ncv * L->D);
+        rc = ict_db_put(L->kcons, flat, 1, (double)L->ncv++, 0);
+    }
     if (rc || !valid)
         return rc;
     if (L->nv == L->cap) {
@@ -249,7 +319,10 @@ static int shadow(ict__look_t *L, int (*busy)(void *ud, uint64_t flat),
             uint64_t f = ict_search_stage_point(s, i);
             const ict_db_entry_t *e = ict_db_get(L->known, f);
             if (e) {
-                rc = ict_search_report(s, f, (ict_status_t)e->status, e->y, err);
+                const ict_db_entry_t *ce = ict_db_get(L->kcons, f);
+                rc = ict_search_report_cons(s, f, (ict_status_t)e->status, e->y,
+                                            ce ? L->cvals + (size_t)ce->y * L->K : NULL,
+                                            err);
                 continue;
             }
             if (!(busy && busy(ud, f))) {
@@ -297,6 +370,25 @@ static double quad_at(ict__look_t *L, const int32_t *p)
     return y;
 }
 
+/* Does every constrained metric's quadratic say the constraint holds at
+ * p, by the fit's own error? (Yes when there are no such models.) */
+static int quad_feasible(ict__look_t *L, const int32_t *p)
+{
+    if (!L->has_cquad)
+        return 1;
+    terms(L, p, L->phi);
+    for (size_t k = 0; k < L->K; k++) {
+        double v = 0;
+        for (size_t r = 0; r < L->P; r++)
+            v += L->ccoef[k * L->P + r] * L->phi[r];
+        const ict_constraint_t *q = &L->c->constraints[k];
+        v += q->op == ICT_LT || q->op == ICT_LE ? L->cres[k] : -L->cres[k];
+        if (!ict_constraint_holds(q, v))
+            return 0;
+    }
+    return 1;
+}
+
 /* The quadratic's best point of the grid: every point of a small space,
  * else coordinate descent from the best known result. 0 when it is
  * predicted better than every known result. */
@@ -310,14 +402,18 @@ static int quad_best(ict__look_t *L, int minimize, uint64_t *out)
     double best = 0;
     if (size * L->P <= 4000000) {
         uint64_t arg = 0;
+        int found = 0;
         for (uint64_t f = 0; f < size; f++) {
             ict_space_unflat(L->c->space, f, L->idx);
             double y = quad_at(L, L->idx);
-            if (f == 0 || (minimize ? y < best : y > best)) {
+            if ((!found || (minimize ? y < best : y > best)) && quad_feasible(L, L->idx)) {
                 best = y;
                 arg = f;
+                found = 1;
             }
         }
+        if (!found)
+            return -1;
         *out = arg;
     } else {
         int32_t *cur = L->idx;
@@ -330,7 +426,7 @@ static int quad_best(ict__look_t *L, int minimize, uint64_t *out)
                 for (int32_t v = 0; v < (int32_t)ict_space_count(L->c->space, a); v++) {
                     cur[a] = v;
                     double y = quad_at(L, cur);
-                    if (minimize ? y < best : y > best) {
+                    if ((minimize ? y < best : y > best) && quad_feasible(L, cur)) {
                         best = y;
                         arg = v;
                     }

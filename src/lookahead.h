@@ -16,10 +16,11 @@ int ict__look_new(ict__look_t **out, const ict_config_t *c,
                   const ict_search_opts_t *so, ict_error_t *err);
 void ict__look_free(ict__look_t *L);
 
-/* A final result (raw objective; NaN when not valid), wherever it came
- * from: the search's, a speculative one, or the file's on resume. */
+/* A final result (raw objective; NaN when not valid) and its constrained
+ * metrics (NULL: none), wherever it came from: the search's, a speculative
+ * one, or the file's on resume. */
 int ict__look_known(ict__look_t *L, uint64_t flat, ict_status_t status,
-                    double value);
+                    double value, const double *cons);
 
 /* Up to want points, most likely first, that the search will ask for if
  * the results not known yet come out as predicted, skipping those busy()

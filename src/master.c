@@ -56,6 +56,7 @@ typedef struct specres {
     double value;
     double seconds;
     int taken;
+    double *cons;               /* the constrained metrics, or NULL */
 } specres_t;
 
 /* A local program killed by a signal that a job stop sends (scancel,
@@ -124,7 +125,23 @@ struct ict_run {
     uint64_t best_flat;
     int best_spec;
     double *best_met;
+    /* constraint k's metric: -1 the objective, else its index in metrics */
+    int *cons_idx;
+    double *cons;               /* scratch: one value per constraint */
 };
+
+/* The constrained metrics' values from a row's objective and metrics. */
+static const double *cons_values(master_t *m, double objective,
+                                 const double *metrics)
+{
+    if (!m->c->n_constraints)
+        return NULL;
+    for (size_t k = 0; k < m->c->n_constraints; k++) {
+        int j = m->cons_idx[k];
+        m->cons[k] = j < 0 ? objective : metrics ? metrics[j] : NAN;
+    }
+    return m->cons;
+}
 
 /* Keep the metrics of an OK result, to report the best point's. */
 static int keep_metrics(master_t *m, uint64_t flat, const double *met)
@@ -414,11 +431,20 @@ static int settle(master_t *m, const pend_t *pp, ict_raw_result_t *r,
             m->sres_cap = cap;
         }
         m->sres[m->nsres] = (specres_t){row, (int64_t)p.id, st, m->values[0],
-                                         r->end - r->start, 0};
+                                         r->end - r->start, 0, NULL};
+        if (c->n_constraints) {
+            double *cv = malloc(c->n_constraints * sizeof *cv);
+            if (!cv)
+                return -ENOMEM;
+            memcpy(cv, cons_values(m, m->values[0], m->values + 1),
+                   c->n_constraints * sizeof *cv);
+            m->sres[m->nsres].cons = cv;
+        }
         if ((rc = ict_db_put(m->spec_done, p.flat, 1, (double)m->nsres++, 0)))
             return rc;
         m->nknown++;
-        return ict__look_known(m->look, p.flat, st, m->values[0]);
+        return ict__look_known(m->look, p.flat, st, m->values[0],
+                               cons_values(m, m->values[0], m->values + 1));
     }
     if (!is_final(c, st, p.attempt)) {
         say(m, "evaluation %llu (%s) attempt %d: %s: %s; retrying",
@@ -435,10 +461,12 @@ static int settle(master_t *m, const pend_t *pp, ict_raw_result_t *r,
     if (m->look) {
         m->plan_dirty = 1;
         m->nknown++;
-        if ((rc = ict__look_known(m->look, p.flat, st, m->values[0])))
+        if ((rc = ict__look_known(m->look, p.flat, st, m->values[0],
+                                  cons_values(m, m->values[0], m->values + 1))))
             return rc;
     }
-    return ict_search_report(m->search, p.flat, st, m->values[0], err);
+    return ict_search_report_cons(m->search, p.flat, st, m->values[0],
+                                  cons_values(m, m->values[0], m->values + 1), err);
 }
 
 static int job_signal(const master_t *m)
@@ -633,7 +661,8 @@ static int start_stage(master_t *m, ict_error_t *err)
             if (!rc && r->status == ICT_STATUS_OK)
                 rc = keep_metrics(m, f, r->metrics);
             if (!rc)
-                rc = ict_search_report(m->search, f, r->status, r->objective, err);
+                rc = ict_search_report_cons(m->search, f, r->status, r->objective,
+                                            cons_values(m, r->objective, r->metrics), err);
             if (rc)
                 return rc;
             continue;
@@ -643,7 +672,8 @@ static int start_stage(master_t *m, ict_error_t *err)
             specres_t *q = &m->sres[(size_t)sd->y];
             q->taken = 1;
             if ((rc = take(m, q->row, q->id, id, q->seconds, err)) ||
-                (rc = ict_search_report(m->search, f, q->status, q->value, err)))
+                (rc = ict_search_report_cons(m->search, f, q->status, q->value,
+                                             q->cons, err)))
                 return rc;
             continue;
         }
@@ -822,8 +852,8 @@ static int load_file(master_t *m, ict_error_t *err)
             if ((rc = ict_db_put(m->final, r->flat, 1, (double)i, 0)))
                 return rc;
             m->nknown++;
-            if (m->look && (rc = ict__look_known(m->look, r->flat, r->status,
-                                                 r->objective)))
+            if (m->look && (rc = ict__look_known(m->look, r->flat, r->status, r->objective,
+                                                 cons_values(m, r->objective, r->metrics))))
                 return rc;
         }
     }
@@ -847,7 +877,11 @@ static void free_master(master_t *m)
     ict__pmap_free(&m->inflight);
     ict_db_free(m->spec_tried);
     ict_db_free(m->spec_done);
+    for (size_t i = 0; i < m->nsres; i++)
+        free(m->sres[i].cons);
     free(m->sres);
+    free(m->cons_idx);
+    free(m->cons);
     free(m->cand);
     free(m->best_met);
 }
@@ -1024,6 +1058,16 @@ int ict_run_open(ict_run_t **out, const ict_config_t *c, const ict_run_opts_t *o
         return finish(m, rc, 0);
     m->next_spec_id = SPEC_ID0;
     m->plan_dirty = 1;
+    m->cons_idx = calloc(c->n_constraints + 1, sizeof *m->cons_idx);
+    m->cons = calloc(c->n_constraints + 1, sizeof *m->cons);
+    if (!m->cons_idx || !m->cons)
+        return finish(m, -ENOMEM, 0);
+    for (size_t k = 0; k < c->n_constraints; k++) {
+        m->cons_idx[k] = -1;
+        for (size_t j = 0; j < c->n_metrics; j++)
+            if (!strcmp(c->constraints[k].metric, c->metrics[j]))
+                m->cons_idx[k] = (int)j;
+    }
     m->best_met = calloc(c->n_metrics + 1, sizeof *m->best_met);
     if (!m->best_met || ict_db_new(&m->spec_tried) || ict_db_new(&m->spec_done))
         return finish(m, -ENOMEM, 0);

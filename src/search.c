@@ -19,6 +19,7 @@ typedef struct slot {
     int reported;
     int status;
     double value;
+    int has_cons;
 } slot_t;
 
 struct ict_search {
@@ -35,6 +36,12 @@ struct ict_search {
     size_t *hash;               /* stage position + 1 by flat, open addr. */
     size_t hcap;
     int level;
+    size_t K;                   /* constraints */
+    double *scons;              /* the stage's: K per slot */
+    size_t scons_cap;
+    ict_db_t *cmap;             /* flat -> index into cvals */
+    double *cvals;
+    size_t ncv, cvcap;
     int last_stage;             /* truncated by the budget */
     int done;
     ict_search_stats_t stats;
@@ -49,6 +56,18 @@ static const char *const status_names[ICT_STATUS_COUNT] = {
 const char *ict_status_name(int s)
 {
     return s >= 0 && s < ICT_STATUS_COUNT ? status_names[s] : "UNKNOWN";
+}
+
+static const double *cons_of(const void *ud, uint64_t flat)
+{
+    const ict_search_t *s = ud;
+    const ict_db_entry_t *e = s->cmap ? ict_db_get(s->cmap, flat) : NULL;
+    return e ? s->cvals + (size_t)e->y * s->K : NULL;
+}
+
+const double *ict_search_constraint_values(const ict_search_t *s, uint64_t flat)
+{
+    return cons_of(s, flat);
 }
 
 int ict_search_new(ict_search_t **out, const ict_config_t *c,
@@ -76,6 +95,15 @@ int ict_search_new(ict_search_t **out, const ict_config_t *c,
     s->ctx.space = c->space;
     s->ctx.config = c;
     s->ctx.db = s->db;
+    s->K = c->n_constraints;
+    if (s->K) {
+        if ((rc = ict_db_new(&s->cmap))) {
+            ict_search_free(s);
+            return rc;
+        }
+        s->ctx.constraint_values = cons_of;
+        s->ctx.constraint_ud = s;
+    }
     if (opts) {
         s->ctx.known_feasible = opts->known_feasible;
         s->ctx.feasible_ud = opts->feasible_ud;
@@ -105,6 +133,9 @@ void ict_search_free(ict_search_t *s)
     free(s->slots);
     free(s->run_idx);
     free(s->hash);
+    free(s->scons);
+    ict_db_free(s->cmap);
+    free(s->cvals);
     free(s);
 }
 
@@ -132,6 +163,13 @@ static int build(ict_search_t *s, ict_error_t *err)
         if (!ns || !nr)
             return -ENOMEM;
         s->cap = n;
+    }
+    if (s->K && n > s->scons_cap) {
+        double *nc = realloc(s->scons, n * s->K * sizeof *nc);
+        if (!nc)
+            return -ENOMEM;
+        s->scons = nc;
+        s->scons_cap = n;
     }
     size_t hcap = 16;
     while (hcap < 2 * n)
@@ -175,7 +213,7 @@ static int build(ict_search_t *s, ict_error_t *err)
             break;
         }
         slot_t *sl = &s->slots[s->nslots];
-        *sl = (slot_t){f, 0, run, !run, ICT_STATUS_SKIPPED, NAN};
+        *sl = (slot_t){f, 0, run, !run, ICT_STATUS_SKIPPED, NAN, 0};
         if (run) {
             sl->id = s->stats.evaluations + s->nrun;
             s->run_idx[s->nrun++] = s->nslots;
@@ -200,6 +238,19 @@ static int commit(ict_search_t *s, ict_error_t *err)
         int rc = ict_db_put(s->db, sl->flat, valid, y, sl->status);
         if (rc)
             return rc;
+        if (sl->has_cons) {
+            if (s->ncv == s->cvcap) {
+                size_t cap = s->cvcap ? 2 * s->cvcap : 64;
+                double *nv = realloc(s->cvals, cap * s->K * sizeof *nv);
+                if (!nv)
+                    return -ENOMEM;
+                s->cvals = nv;
+                s->cvcap = cap;
+            }
+            memcpy(s->cvals + s->ncv * s->K, s->scons + i * s->K, s->K * sizeof *s->cvals);
+            if ((rc = ict_db_put(s->cmap, sl->flat, 1, (double)s->ncv++, 0)))
+                return rc;
+        }
         if (sl->run) {
             s->stats.evaluations++;
             s->stats.invalid += !valid;
@@ -273,6 +324,12 @@ long ict_search_stage_no(const ict_search_t *s) { return s->stats.stages + 1; }
 int ict_search_report(ict_search_t *s, uint64_t flat, ict_status_t status,
                       double value, ict_error_t *err)
 {
+    return ict_search_report_cons(s, flat, status, value, NULL, err);
+}
+
+int ict_search_report_cons(ict_search_t *s, uint64_t flat, ict_status_t status,
+                           double value, const double *cons, ict_error_t *err)
+{
     if (!s->hcap || !s->nslots)
         return ict_errorf(err, -EINVAL, "a result for point %llu, but no "
                           "stage is running", (unsigned long long)flat);
@@ -292,6 +349,10 @@ int ict_search_report(ict_search_t *s, uint64_t flat, ict_status_t status,
     sl->reported = 1;
     sl->status = status;
     sl->value = value;
+    if (cons && s->K) {
+        memcpy(s->scons + (size_t)(sl - s->slots) * s->K, cons, s->K * sizeof *cons);
+        sl->has_cons = 1;
+    }
     if (++s->nreported == s->nslots) {
         int rc = commit(s, err);
         if (rc)

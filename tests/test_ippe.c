@@ -7,6 +7,54 @@
 
 static double g(double x) { return 0.02 * (x - 13.3) * (x - 13.3) + 1 + 0.15 * sin(1.3 * x); }
 
+/* Run IPPE with one constraint on a line of n points to its end, the
+ * objective y(i) and the slack slack_of(i) (feasible when >= 0) measured as a
+ * program would: a point with a negative slack is BROKEN, except those listed in
+ * broken[] which are measured broken whatever the slack says. Returns the
+ * measurements made; *best the line's best (-1: none). */
+static int run_constrained(size_t n, double (*y)(size_t), double (*slack_of)(size_t),
+                           const int *broken, size_t nb, long *best, int *done)
+{
+    ict_ippe_params_t p = ICT_IPPE_DEFAULTS;
+    p.ncons = 1;
+    ict_ippe_t *l;
+    CHECK_EQ(ict_ippe_new(&l, n, &p), 0);
+    int made = 0;
+    *done = 0;
+    for (int round = 0; round < 100; round++) {
+        size_t out[64];
+        size_t k = ict_ippe_suggest(l, out, 64);
+        size_t take = ict_ippe_tri_left(l) ? ict_ippe_tri_left(l) : 1;
+        if (k == 0)
+            break;
+        for (size_t j = 0; j < take && j < k; j++) {
+            size_t i = out[j];
+            double s = slack_of(i);
+            int b = s < 0;
+            for (size_t q = 0; q < nb; q++)
+                b |= broken[q] == (int)i;
+            CHECK_EQ(ict_ippe_set_full(l, i, b ? ICT_IPPE_BROKEN : ICT_IPPE_VALID, y(i), &s), 0);
+            made++;
+        }
+        int rc = ict_ippe_update(l);
+        CHECK(rc >= 0);
+        if (rc == 1) {
+            *done = 1;
+            break;
+        }
+    }
+    size_t pos;
+    double v;
+    *best = ict_ippe_best(l, &pos, &v) == 0 ? (long)pos : -1;
+    ict_ippe_free(l);
+    return made;
+}
+
+static double y_right(size_t i) { return ((double)i - 9) * ((double)i - 9); }
+static double g_left6(size_t i) { return 6 - (double)i; }
+static double g_none(size_t i) { return -1 - (double)i; }
+static double g_all(size_t i) { (void)i; return 5; }
+
 int main(void)
 {
     size_t o[32];
@@ -110,5 +158,27 @@ int main(void)
     }
     CHECK_EQ(measured, 5);
     ict_ippe_free(l);
+    /* constraints: the best feasible point borders the broken part (the
+     * objective keeps falling past it), and it is found */
+    {
+        long cbest;
+        int done;
+        int made = run_constrained(21, y_right, g_left6, NULL, 0, &cbest, &done);
+        CHECK(done);
+        CHECK_EQ(cbest, 6);
+        CHECK(made < 21);
+        /* a line broken everywhere ends, with no best */
+        made = run_constrained(21, y_right, g_none, NULL, 0, &cbest, &done);
+        CHECK(done);
+        CHECK_EQ(cbest, -1);
+        CHECK(made <= 6);
+        /* predicted feasible but measured broken: never the best, even
+         * where the objective is lowest */
+        int br[] = {9, 8, 10};
+        made = run_constrained(21, y_right, g_all, br, 3, &cbest, &done);
+        CHECK(done);
+        CHECK(cbest >= 0 && cbest != 9 && cbest != 8 && cbest != 10);
+        CHECK(cbest == 7 || cbest == 11);
+    }
     TEST_DONE();
 }

@@ -93,7 +93,7 @@ int main(void)
                 for (size_t i = 0; i < R.n[j]; i++) {
                     ict_space_unflat(c->space, R.pts[j][i], idx);
                     CHECK_EQ(ict__look_known(L, R.pts[j][i], ICT_STATUS_OK,
-                                             sign * fval(idx)), 0);
+                                             sign * fval(idx), NULL), 0);
                 }
             /* one stage ahead: exactly the real stage k, in its order,
              * after (once enough results are known) the point where the

@@ -16,9 +16,14 @@ typedef struct ict_ippe_params {
     int max_points;     /* stop after this many final results, default 30 */
     int confirm;        /* stop when the estimated best held this long, 3 */
     int abic;           /* choose alpha by ABIC at every update */
+    size_t ncons;       /* constraints: slack values per point, 0 none */
 } ict_ippe_params_t;
 
-#define ICT_IPPE_DEFAULTS {0.1, 2, 30, 3, 0}
+#define ICT_IPPE_DEFAULTS {0.1, 2, 30, 3, 0, 0}
+
+/* A measured point: feasible with a value; breaking a constraint with a
+ * value (fitted, never the best); or without a usable value. */
+enum { ICT_IPPE_VALID = 1, ICT_IPPE_INVALID = 2, ICT_IPPE_BROKEN = 3 };
 
 typedef enum ict_ippe_phase {
     ICT_IPPE_TRI = 0,
@@ -33,6 +38,16 @@ void ict_ippe_free(ict_ippe_t *l);
 
 /* Record a final result at position i; a second call for i is ignored. */
 int ict_ippe_set(ict_ippe_t *l, size_t i, int valid, double y);
+/* The same with the point's kind (ICT_IPPE_VALID, _BROKEN, _INVALID) and
+ * its ncons constraint slacks (feasible when every slack is >= 0; NULL or
+ * NaN: not known). With constraints, the objective of a BROKEN point is
+ * fitted too, each slack gets a d-Spline of its own, and the line's next
+ * points and its estimated best are taken among the positions predicted
+ * feasible; a measured point's own feasibility always overrides the
+ * prediction, and the line's best is a measured VALID point. A line with
+ * no position left that is predicted feasible is finished. */
+int ict_ippe_set_full(ict_ippe_t *l, size_t i, int kind, double y,
+                      const double *slack);
 int ict_ippe_is_set(const ict_ippe_t *l, size_t i);
 
 /* Take the results set since the last update: 1 when the line is finished,

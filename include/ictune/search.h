@@ -65,6 +65,14 @@ long ict_search_stage_no(const ict_search_t *s);   /* 1-based */
  * the raw objective; only ICT_STATUS_OK with a finite value is valid. */
 int ict_search_report(ict_search_t *s, uint64_t flat, ict_status_t status,
                       double value, ict_error_t *err);
+/* The same with the constrained metrics' values (c->n_constraints, in the
+ * config's order, NaN when absent; NULL: none), which the strategy may
+ * model: a point that broke a constraint is data too. */
+int ict_search_report_cons(ict_search_t *s, uint64_t flat, ict_status_t status,
+                           double value, const double *cons, ict_error_t *err);
+/* The constrained metrics' values of a point with a final result, or
+ * NULL. */
+const double *ict_search_constraint_values(const ict_search_t *s, uint64_t flat);
 int ict_search_stage_complete(const ict_search_t *s);
 
 /* Best valid point so far (raw objective); -ENOENT when there is none. */

@@ -39,6 +39,12 @@ typedef struct ict_strategy_ctx {
     /* Feasibility known before running (simulate's table); may be NULL. */
     int (*known_feasible)(void *ud, uint64_t flat);
     void *feasible_ud;
+    /* The values of the constrained metrics (config->n_constraints, raw,
+     * NaN when not known) measured at a point with a final result, or
+     * NULL: also at a point that broke a constraint (status INFEASIBLE,
+     * whose objective db->y holds too). */
+    const double *(*constraint_values)(const void *ud, uint64_t flat);
+    const void *constraint_ud;
 } ict_strategy_ctx_t;
 
 /* A stage the strategy fills: n flat points, and the DSICE level. */

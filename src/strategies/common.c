@@ -27,6 +27,8 @@ int ict__dsice_opts(const ict_strategy_ctx_t *ctx, const ict_strategy_t *s,
     if ((rc = ict_option_int(ctx, s, "confirm", 1, 1000000, &v, err)))
         return rc;
     o->ippe.confirm = (int)v;
+    /* each constraint on a metric gets a d-Spline of its own on the line */
+    o->ippe.ncons = ctx->config->n_constraints <= 64 ? ctx->config->n_constraints : 0;
     if ((rc = ict_option_choice(ctx, s, "start", "centre|random|center",
                                 &choice, err)))
         return rc;

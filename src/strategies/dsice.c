@@ -212,7 +212,7 @@ static int setup_round(dsice_t *d)
         d->nlines++;
         if (L->n > maxn)
             maxn = L->n;
-        rc = ict__line_sync(L, d->ctx->db);
+        rc = ict__line_sync(L, d->ctx);
     }
     ict_db_free(seen);
     free(deltas);
@@ -396,7 +396,7 @@ static int observe(void *priv, const ict_stage_t *st, ict_error_t *err)
     for (size_t i = 0; i < d->nlines; i++) {
         if (d->lines[i].finished)
             continue;
-        int rc = ict__line_sync(&d->lines[i], d->ctx->db);
+        int rc = ict__line_sync(&d->lines[i], d->ctx);
         if (rc)
             return rc;
     }

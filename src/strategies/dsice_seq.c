@@ -154,7 +154,7 @@ static int start_line(seq_t *q, uint64_t code)
     q->buf = malloc(q->line.n * sizeof *q->buf);
     if (!q->buf)
         return -ENOMEM;
-    return ict__line_sync(&q->line, q->ctx->db);
+    return ict__line_sync(&q->line, q->ctx);
 }
 
 static int next(void *priv, ict_stage_t *st, ict_error_t *err)
@@ -246,7 +246,7 @@ static int observe(void *priv, const ict_stage_t *st, ict_error_t *err)
             q->base_y = e->valid ? e->y : INFINITY;
         q->phase = DIR;
     } else if (q->phase == LINE && q->have_line) {
-        return ict__line_sync(&q->line, q->ctx->db);
+        return ict__line_sync(&q->line, q->ctx);
     }
     return 0;
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ictune/search.h"
+
 void ict__dir_normalise(int8_t *d, size_t D)
 {
     for (size_t a = 0; a < D; a++) {
@@ -90,14 +92,34 @@ void ict__line_fini(ict__line_t *L)
     memset(L, 0, sizeof *L);
 }
 
-int ict__line_sync(ict__line_t *L, const ict_db_t *db)
+int ict__line_sync(ict__line_t *L, const ict_strategy_ctx_t *ctx)
 {
+    const ict_config_t *c = ctx->config;
+    size_t K = c ? c->n_constraints : 0;
+    double slack[64];
+    if (K > 64)
+        K = 0;                          /* beyond that: holes, as before */
     for (size_t i = 0; i < L->n; i++) {
         if (ict_ippe_is_set(L->ippe, i))
             continue;
-        const ict_db_entry_t *e = ict_db_get(db, L->flat[i]);
-        if (e)
+        const ict_db_entry_t *e = ict_db_get(ctx->db, L->flat[i]);
+        if (!e)
+            continue;
+        if (!K) {
             ict_ippe_set(L->ippe, i, e->valid, e->y);
+            continue;
+        }
+        /* the constraints' slacks: >= 0 where the constraint holds */
+        const double *v = ctx->constraint_values ?
+            ctx->constraint_values(ctx->constraint_ud, L->flat[i]) : NULL;
+        for (size_t k = 0; k < K; k++) {
+            const ict_constraint_t *q = &c->constraints[k];
+            double m = v ? v[k] : NAN;
+            slack[k] = q->op == ICT_LT || q->op == ICT_LE ? q->bound - m : m - q->bound;
+        }
+        int kind = e->valid ? ICT_IPPE_VALID :
+                   e->status == ICT_STATUS_INFEASIBLE ? ICT_IPPE_BROKEN : ICT_IPPE_INVALID;
+        ict_ippe_set_full(L->ippe, i, kind, e->y, slack);
     }
     int rc = ict_ippe_update(L->ippe);
     if (rc < 0)

@@ -13,6 +13,7 @@
 #include "ictune/db.h"
 #include "ictune/ippe.h"
 #include "ictune/space.h"
+#include "ictune/strategy.h"
 
 #define ICT__MAX_VAR_AXES 40    /* base-3 direction codes fit in 64 bits */
 
@@ -33,8 +34,9 @@ uint64_t ict__dir_code(const int8_t *d, size_t D);
 int ict__line_build(ict__line_t *L, const ict_space_t *s, const int32_t *base,
                     const int8_t *dir, const ict_ippe_params_t *p);
 void ict__line_fini(ict__line_t *L);
-/* Record every final result in db on the line, then run the IPPE update. */
-int ict__line_sync(ict__line_t *L, const ict_db_t *db);
+/* Record every final result of ctx->db on the line (with the constraints'
+ * slacks when the config has constraints), then run the IPPE update. */
+int ict__line_sync(ict__line_t *L, const ict_strategy_ctx_t *ctx);
 /* Best valid point on the line: its position; -ENOENT when none. */
 int ict__line_best(const ict__line_t *L, size_t *pos, double *y);
 

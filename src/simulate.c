@@ -182,7 +182,8 @@ int ict_simulate(const ict_config_t *c, const ict_table_t *t,
     res->spec_taken_seconds = sum.spec_taken_seconds;
     free(sum.best_metrics);
     /* a speculative row the search took sits where the search took it */
-    qsort(q.t, q.nt, sizeof *q.t, take_by_id);
+    if (q.nt)
+        qsort(q.t, q.nt, sizeof *q.t, take_by_id);
     for (size_t i = 0; i < q.n; i++) {
         ict_sim_eval_t *ev = &q.v[i];
         if (!ev->speculative)
@@ -197,7 +198,8 @@ int ict_simulate(const ict_config_t *c, const ict_table_t *t,
     }
     free(q.t);
     /* the clock's figures, and the evaluations in evaluation order */
-    qsort(q.v, q.n, sizeof *q.v, by_order);
+    if (q.n)
+        qsort(q.v, q.n, sizeof *q.v, by_order);
     double makespan = 0, longest = 0;
     long stage = -1;
     res->time_to_best = NAN;

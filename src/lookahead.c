@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "ictune/db.h"
+#include "quadfit.h"
 
 struct ict__look {
     const ict_config_t *c;
@@ -32,8 +33,7 @@ struct ict__look {
     double *cvals;              /* K constrained metrics per point */
     int32_t *cpts;              /* ... and its indices */
     size_t K, ncv, cvcap;
-    double *ccoef;              /* K quadratics of the constrained metrics */
-    double *cres;               /* ... and their residuals' RMS */
+    ict__qfit_t *cq;            /* K quadratics of the constrained metrics */
     int has_cquad;
     int32_t *pts;               /* the valid ones, D indices each */
     double *vals;
@@ -42,8 +42,8 @@ struct ict__look {
     double *scale;              /* 1 / (values - 1) per axis */
     /* a quadratic least-squares fit of the known valid results, made at
      * the start of each plan (when there are enough of them) */
-    size_t P;                   /* terms: 1 + D + D(D+1)/2, 0 if too many */
-    double *coef, *A, *rhs, *phi;
+    ict__qfit_t q;
+    int can_quad;               /* D <= 10 */
     int has_quad;
 };
 
@@ -75,17 +75,20 @@ int ict__look_new(ict__look_t **out, const ict_config_t *c,
         size_t n = ict_space_count(c->space, a);
         L->scale[a] = n > 1 ? 1.0 / (double)(n - 1) : 0;
     }
-    size_t P = 1 + L->D + L->D * (L->D + 1) / 2;
-    if (P <= QUAD_MAX_TERMS) {
-        L->P = P;
-        L->coef = calloc(P, sizeof *L->coef);
-        L->A = calloc(P * P, sizeof *L->A);
-        L->rhs = calloc(P, sizeof *L->rhs);
-        L->phi = calloc(P, sizeof *L->phi);
-        L->ccoef = L->K ? calloc(L->K * P, sizeof *L->ccoef) : NULL;
-        L->cres = L->K ? calloc(L->K, sizeof *L->cres) : NULL;
-        if (!L->coef || !L->A || !L->rhs || !L->phi ||
-            (L->K && (!L->ccoef || !L->cres))) {
+    int rc = ict__qfit_init(&L->q, c->space, 2, QUAD_MAX_TERMS);
+    if (rc == -ENOMEM) {
+        ict__look_free(L);
+        return rc;
+    }
+    L->can_quad = rc == 0;
+    if (L->can_quad && L->K) {
+        L->cq = calloc(L->K, sizeof *L->cq);
+        for (size_t k = 0; L->cq && k < L->K; k++)
+            if (ict__qfit_init(&L->cq[k], c->space, 2, QUAD_MAX_TERMS)) {
+                ict__look_free(L);
+                return -ENOMEM;
+            }
+        if (!L->cq) {
             ict__look_free(L);
             return -ENOMEM;
         }
@@ -102,129 +105,33 @@ void ict__look_free(ict__look_t *L)
     ict_db_free(L->kcons);
     free(L->cvals);
     free(L->cpts);
-    free(L->ccoef);
-    free(L->cres);
+    for (size_t k = 0; L->cq && k < L->K; k++)
+        ict__qfit_fini(&L->cq[k]);
+    free(L->cq);
+    ict__qfit_fini(&L->q);
     free(L->pts);
     free(L->vals);
     free(L->idx);
     free(L->scale);
-    free(L->coef);
-    free(L->A);
-    free(L->rhs);
-    free(L->phi);
     free(L);
-}
-
-/* The quadratic's terms at a point (index space scaled to [0, 1]). */
-static void terms(const ict__look_t *L, const int32_t *p, double *phi)
-{
-    size_t k = 0;
-    phi[k++] = 1;
-    for (size_t a = 0; a < L->D; a++)
-        phi[k++] = (double)p[a] * L->scale[a] - 0.5;
-    for (size_t a = 0; a < L->D; a++)
-        for (size_t b = a; b < L->D; b++)
-            phi[k++] = phi[1 + a] * phi[1 + b];
-}
-
-/* Least squares on the latest of n points (D indices each, pts) and their
- * values (ys[i * stride]) by the normal equations (Cholesky, a tiny
- * ridge), into coef: only with at least twice as many points as terms.
- * 0 when fitted. */
-static int fit_ls(ict__look_t *L, const int32_t *pts, const double *ys,
-                  size_t stride, size_t n, double *coef)
-{
-    size_t P = L->P;
-    if (!P || n < 2 * P)
-        return -1;
-    memset(L->A, 0, P * P * sizeof *L->A);
-    memset(L->rhs, 0, P * sizeof *L->rhs);
-    size_t from = n > QUAD_WINDOW ? n - QUAD_WINDOW : 0, used = 0;
-    for (size_t i = from; i < n; i++) {
-        double y = ys[i * stride];
-        if (!isfinite(y))
-            continue;
-        used++;
-        terms(L, pts + i * L->D, L->phi);
-        for (size_t r = 0; r < P; r++) {
-            L->rhs[r] += L->phi[r] * y;
-            for (size_t q = 0; q <= r; q++)
-                L->A[r * P + q] += L->phi[r] * L->phi[q];
-        }
-    }
-    if (used < 2 * P)
-        return -1;
-    double tr = 0;
-    for (size_t r = 0; r < P; r++)
-        tr += L->A[r * P + r];
-    for (size_t r = 0; r < P; r++)
-        L->A[r * P + r] += 1e-9 * tr / (double)P;
-    for (size_t j = 0; j < P; j++) {          /* A = G G^T, lower */
-        double d = L->A[j * P + j];
-        for (size_t k = 0; k < j; k++)
-            d -= L->A[j * P + k] * L->A[j * P + k];
-        if (!(d > 0))
-            return -1;
-        d = sqrt(d);
-        L->A[j * P + j] = d;
-        for (size_t i = j + 1; i < P; i++) {
-            double v = L->A[i * P + j];
-            for (size_t k = 0; k < j; k++)
-                v -= L->A[i * P + k] * L->A[j * P + k];
-            L->A[i * P + j] = v / d;
-        }
-    }
-    for (size_t i = 0; i < P; i++) {          /* G z = rhs */
-        double v = L->rhs[i];
-        for (size_t k = 0; k < i; k++)
-            v -= L->A[i * P + k] * coef[k];
-        coef[i] = v / L->A[i * P + i];
-    }
-    for (size_t i = P; i-- > 0;) {            /* G^T x = z */
-        double v = coef[i];
-        for (size_t k = i + 1; k < P; k++)
-            v -= L->A[k * P + i] * coef[k];
-        coef[i] = v / L->A[i * P + i];
-    }
-    return 0;
 }
 
 /* The objective's quadratic, and one per constrained metric (on every
  * point that has the metric, a broken one too). */
 static void fit_quad(ict__look_t *L)
 {
-    L->has_quad = fit_ls(L, L->pts, L->vals, 1, L->nv, L->coef) == 0;
-    L->has_cquad = L->has_quad && L->K && L->ccoef;
-    for (size_t k = 0; L->has_cquad && k < L->K; k++) {
-        double *cf = L->ccoef + k * L->P;
-        L->has_cquad = fit_ls(L, L->cpts, L->cvals + k, L->K, L->ncv, cf) == 0;
-        /* the in-sample error: the margin a prediction must keep */
-        double q = 0;
-        size_t n = 0, from = L->ncv > QUAD_WINDOW ? L->ncv - QUAD_WINDOW : 0;
-        for (size_t i = from; L->has_cquad && i < L->ncv; i++) {
-            double y = L->cvals[i * L->K + k];
-            if (!isfinite(y))
-                continue;
-            terms(L, L->cpts + i * L->D, L->phi);
-            double e = -y;
-            for (size_t r = 0; r < L->P; r++)
-                e += cf[r] * L->phi[r];
-            q += e * e;
-            n++;
-        }
-        double b = fabs(L->c->constraints[k].bound);
-        L->cres[k] = (n ? sqrt(q / (double)n) : 0) + 1e-9 * (b + 1);
-    }
+    L->has_quad = L->can_quad &&
+        ict__qfit_fit(&L->q, L->pts, L->vals, 1, L->nv, QUAD_WINDOW) == 0;
+    L->has_cquad = L->has_quad && L->K && L->cq;
+    for (size_t k = 0; L->has_cquad && k < L->K; k++)
+        L->has_cquad = ict__qfit_fit(&L->cq[k], L->cpts, L->cvals + k, L->K,
+                                     L->ncv, QUAD_WINDOW) == 0;
 }
 
 static double quad(ict__look_t *L, uint64_t flat)
 {
     ict_space_unflat(L->c->space, flat, L->idx);
-    terms(L, L->idx, L->phi);
-    double y = 0;
-    for (size_t r = 0; r < L->P; r++)
-        y += L->coef[r] * L->phi[r];
-    return y;
+    return ict__qfit_at(&L->q, L->idx);
 }
 
 int ict__look_known(ict__look_t *L, uint64_t flat, ict_status_t status,
@@ -363,26 +270,21 @@ static double spread(const ict__look_t *L)
 
 static double quad_at(ict__look_t *L, const int32_t *p)
 {
-    terms(L, p, L->phi);
-    double y = 0;
-    for (size_t r = 0; r < L->P; r++)
-        y += L->coef[r] * L->phi[r];
-    return y;
+    return ict__qfit_at(&L->q, p);
 }
 
 /* Does every constrained metric's quadratic say the constraint holds at
- * p, by the fit's own error? (Yes when there are no such models.) */
+ * p, by the fit's own error (its residuals' RMS, and a hair)? Yes when
+ * there are no such models. */
 static int quad_feasible(ict__look_t *L, const int32_t *p)
 {
     if (!L->has_cquad)
         return 1;
-    terms(L, p, L->phi);
     for (size_t k = 0; k < L->K; k++) {
-        double v = 0;
-        for (size_t r = 0; r < L->P; r++)
-            v += L->ccoef[k * L->P + r] * L->phi[r];
         const ict_constraint_t *q = &L->c->constraints[k];
-        v += q->op == ICT_LT || q->op == ICT_LE ? L->cres[k] : -L->cres[k];
+        double margin = L->cq[k].rms + 1e-9 * (fabs(q->bound) + 1);
+        double v = ict__qfit_at(&L->cq[k], p);
+        v += q->op == ICT_LT || q->op == ICT_LE ? margin : -margin;
         if (!ict_constraint_holds(q, v))
             return 0;
     }
@@ -400,7 +302,7 @@ static int quad_best(ict__look_t *L, int minimize, uint64_t *out)
             bi = i;
     uint64_t size = ict_space_size(L->c->space);
     double best = 0;
-    if (size * L->P <= 4000000) {
+    if (size * L->q.P <= 4000000) {
         uint64_t arg = 0;
         int found = 0;
         for (uint64_t f = 0; f < size; f++) {

@@ -32,6 +32,7 @@ struct ict_ippe {
     /* constraints: slack k of position i at g[k * n + i] (NaN unknown),
      * one d-Spline each, fitted once it has two samples */
     double *g;
+    double *prior;            /* prior slacks, as g (NaN: none) */
     ict_dspline_t **gds;
     size_t *gcount;
     int *gfit;
@@ -109,16 +110,17 @@ int ict_ippe_new(ict_ippe_t **out, size_t n, const ict_ippe_params_t *p)
     size_t K = l->p.ncons;
     if (K) {
         l->g = malloc(K * n * sizeof *l->g);
+        l->prior = malloc(K * n * sizeof *l->prior);
         l->gds = calloc(K, sizeof *l->gds);
         l->gcount = calloc(K, sizeof *l->gcount);
         l->gfit = calloc(K, sizeof *l->gfit);
         l->fresh = calloc(n, sizeof *l->fresh);
-        if (!l->g || !l->gds || !l->gcount || !l->gfit || !l->fresh) {
+        if (!l->g || !l->prior || !l->gds || !l->gcount || !l->gfit || !l->fresh) {
             ict_ippe_free(l);
             return -ENOMEM;
         }
         for (size_t i = 0; i < K * n; i++)
-            l->g[i] = NAN;
+            l->g[i] = l->prior[i] = NAN;
         for (size_t k = 0; k < K; k++)
             if (ict_dspline_new(&l->gds[k], n, l->p.markers, l->p.alpha)) {
                 ict_ippe_free(l);
@@ -149,6 +151,7 @@ void ict_ippe_free(ict_ippe_t *l)
         ict_dspline_free(l->gds[k]);
     free(l->gds);
     free(l->g);
+    free(l->prior);
     free(l->gcount);
     free(l->gfit);
     free(l->fresh);
@@ -190,10 +193,20 @@ static int feasible(const ict_ippe_t *l, size_t i)
 {
     if (l->state[i] != UNSET)
         return l->state[i] == VALID;
-    for (size_t k = 0; k < l->p.ncons; k++)
-        if (l->gfit[k] && ict_dspline_est(l->gds[k], i) < 0)
+    for (size_t k = 0; k < l->p.ncons; k++) {
+        double v = l->gfit[k] ? ict_dspline_est(l->gds[k], i) : l->prior[k * l->n + i];
+        if (v < 0)                      /* NaN: not known, feasible */
             return 0;
+    }
     return 1;
+}
+
+int ict_ippe_set_prior(ict_ippe_t *l, size_t i, size_t k, double slack)
+{
+    if (i >= l->n || k >= l->p.ncons)
+        return -EINVAL;
+    l->prior[k * l->n + i] = slack;
+    return 0;
 }
 
 /* The estimated best among the positions predicted feasible (all of them
@@ -298,7 +311,8 @@ int ict_ippe_update(ict_ippe_t *l)
     if (l->phase == ICT_IPPE_TRI) {
         int tri_done = 1;
         for (size_t k = 0; k < l->ntri; k++)
-            tri_done &= l->state[l->tri[k]] != UNSET;
+            tri_done &= l->state[l->tri[k]] != UNSET ||
+                        (l->p.ncons && !feasible(l, l->tri[k]));
         /* The fit needs two distinct valid samples; until then the line
          * keeps sampling in trisection order. */
         if (tri_done && fit(l) == 0) {
@@ -321,8 +335,8 @@ int ict_ippe_update(ict_ippe_t *l)
     }
     minmax(l);
     /* with constraints: nothing predicted feasible is left to measure */
-    if (l->p.ncons && l->phase == ICT_IPPE_FIT &&
-        (l->low_idx == SIZE_MAX || !open_left(l))) {
+    if (l->p.ncons && ((l->phase == ICT_IPPE_FIT && l->low_idx == SIZE_MAX) ||
+                       !open_left(l))) {
         l->phase = ICT_IPPE_DONE;
         return 1;
     }
@@ -378,8 +392,20 @@ size_t ict_ippe_suggest(ict_ippe_t *l, size_t *out, size_t max)
         return 0;
     if (l->phase == ICT_IPPE_TRI) {
         /* Tri points first (they lead the trisection order), then the rest,
-         * which only matters while fewer than two results are valid. */
-        return ict_ippe_unmeasured(l, out, max);
+         * which only matters while fewer than two results are valid; with
+         * constraints, only those predicted feasible. */
+        if (!l->p.ncons)
+            return ict_ippe_unmeasured(l, out, max);
+        size_t k = 0;
+        for (size_t j = 0; j < l->n; j++) {
+            size_t i = l->order[j];
+            if (l->state[i] != UNSET || !feasible(l, i))
+                continue;
+            if (k < max)
+                out[k] = i;
+            k++;
+        }
+        return k;
     }
     size_t nc = 0;
     cand_t *c = malloc(l->n * sizeof *c);
@@ -407,7 +433,8 @@ size_t ict_ippe_tri_left(const ict_ippe_t *l)
     if (l->phase != ICT_IPPE_TRI)
         return 0;
     for (size_t i = 0; i < l->ntri; i++)
-        k += l->state[l->tri[i]] == UNSET;
+        k += l->state[l->tri[i]] == UNSET &&
+             (!l->p.ncons || feasible(l, l->tri[i]));
     return k;
 }
 size_t ict_ippe_final(const ict_ippe_t *l) { return l->nfinal; }

@@ -41,6 +41,7 @@ struct ict_search {
     size_t scons_cap;
     ict_db_t *cmap;             /* flat -> index into cvals */
     double *cvals;
+    uint64_t *cflat;
     size_t ncv, cvcap;
     int last_stage;             /* truncated by the budget */
     int done;
@@ -63,6 +64,15 @@ static const double *cons_of(const void *ud, uint64_t flat)
     const ict_search_t *s = ud;
     const ict_db_entry_t *e = s->cmap ? ict_db_get(s->cmap, flat) : NULL;
     return e ? s->cvals + (size_t)e->y * s->K : NULL;
+}
+
+static size_t cons_points(const void *ud, const uint64_t **flats,
+                          const double **values)
+{
+    const ict_search_t *s = ud;
+    *flats = s->cflat;
+    *values = s->cvals;
+    return s->ncv;
 }
 
 const double *ict_search_constraint_values(const ict_search_t *s, uint64_t flat)
@@ -102,6 +112,7 @@ int ict_search_new(ict_search_t **out, const ict_config_t *c,
             return rc;
         }
         s->ctx.constraint_values = cons_of;
+        s->ctx.constraint_points = cons_points;
         s->ctx.constraint_ud = s;
     }
     if (opts) {
@@ -136,6 +147,7 @@ void ict_search_free(ict_search_t *s)
     free(s->scons);
     ict_db_free(s->cmap);
     free(s->cvals);
+    free(s->cflat);
     free(s);
 }
 
@@ -245,9 +257,14 @@ static int commit(ict_search_t *s, ict_error_t *err)
                 if (!nv)
                     return -ENOMEM;
                 s->cvals = nv;
+                uint64_t *nf = realloc(s->cflat, cap * sizeof *nf);
+                if (!nf)
+                    return -ENOMEM;
+                s->cflat = nf;
                 s->cvcap = cap;
             }
             memcpy(s->cvals + s->ncv * s->K, s->scons + i * s->K, s->K * sizeof *s->cvals);
+            s->cflat[s->ncv] = sl->flat;
             if ((rc = ict_db_put(s->cmap, sl->flat, 1, (double)s->ncv++, 0)))
                 return rc;
         }

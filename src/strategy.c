@@ -110,7 +110,7 @@ int ict_strategy_check(const ict_config_t *c, ict_error_t *err)
         return -ENOMEM;
     }
     /* a dry run of init: it parses and range-checks every option */
-    ict_strategy_ctx_t ctx = {c->space, c, db, NULL, NULL, NULL, NULL};
+    ict_strategy_ctx_t ctx = {c->space, c, db, NULL, NULL, NULL, NULL, NULL};
     rc = st->init(priv, &ctx, err);
     if (st->fini)
         st->fini(priv);
@@ -127,7 +127,7 @@ int ict_speculation_options(const ict_config_t *c, ict_speculation_t *out,
     const ict_strategy_t *st = ict_strategy_find(c->strategy);
     if (!st || !option_known(st, "speculate"))
         return 0;
-    ict_strategy_ctx_t ctx = {c->space, c, NULL, NULL, NULL, NULL, NULL};
+    ict_strategy_ctx_t ctx = {c->space, c, NULL, NULL, NULL, NULL, NULL, NULL};
     int on;
     int rc = ict_option_choice(&ctx, st, "speculate", "off|on", &on, err);
     if (rc)

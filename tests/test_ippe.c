@@ -12,6 +12,7 @@ static double g(double x) { return 0.02 * (x - 13.3) * (x - 13.3) + 1 + 0.15 * s
  * program would: a point with a negative slack is BROKEN, except those listed in
  * broken[] which are measured broken whatever the slack says. Returns the
  * measurements made; *best the line's best (-1: none). */
+static int nbroken, with_prior;
 static int run_constrained(size_t n, double (*y)(size_t), double (*slack_of)(size_t),
                            const int *broken, size_t nb, long *best, int *done)
 {
@@ -19,9 +20,13 @@ static int run_constrained(size_t n, double (*y)(size_t), double (*slack_of)(siz
     p.ncons = 1;
     ict_ippe_t *l;
     CHECK_EQ(ict_ippe_new(&l, n, &p), 0);
+    for (size_t i = 0; with_prior && i < n; i++)     /* a model's prior */
+        CHECK_EQ(ict_ippe_set_prior(l, i, 0, slack_of(i)), 0);
     int made = 0;
-    *done = 0;
-    for (int round = 0; round < 100; round++) {
+    nbroken = 0;
+    /* as a strategy does when it sets a line up: an update first */
+    *done = ict_ippe_update(l) == 1;
+    for (int round = 0; round < 100 && !*done; round++) {
         size_t out[64];
         size_t k = ict_ippe_suggest(l, out, 64);
         size_t take = ict_ippe_tri_left(l) ? ict_ippe_tri_left(l) : 1;
@@ -34,6 +39,7 @@ static int run_constrained(size_t n, double (*y)(size_t), double (*slack_of)(siz
             for (size_t q = 0; q < nb; q++)
                 b |= broken[q] == (int)i;
             CHECK_EQ(ict_ippe_set_full(l, i, b ? ICT_IPPE_BROKEN : ICT_IPPE_VALID, y(i), &s), 0);
+            nbroken += b;
             made++;
         }
         int rc = ict_ippe_update(l);
@@ -179,6 +185,25 @@ int main(void)
         CHECK(done);
         CHECK(cbest >= 0 && cbest != 9 && cbest != 8 && cbest != 10);
         CHECK(cbest == 7 || cbest == 11);
+        /* a prior that says where the constraint breaks: the tri points
+         * beyond it are not measured, and the best is found all the same */
+        made = run_constrained(21, y_right, g_left6, NULL, 0, &cbest, &done);
+        int without = nbroken;
+        with_prior = 1;
+        int made2 = run_constrained(21, y_right, g_left6, NULL, 0, &cbest, &done);
+        with_prior = 0;
+        CHECK(done);
+        CHECK_EQ(cbest, 6);
+        CHECK(without >= 2);
+        CHECK_EQ(nbroken, 0);
+        CHECK(made2 < made);
+        /* a prior broken everywhere: nothing is measured, the line ends */
+        with_prior = 1;
+        made = run_constrained(21, y_right, g_none, NULL, 0, &cbest, &done);
+        with_prior = 0;
+        CHECK(done);
+        CHECK_EQ(made, 0);
+        CHECK_EQ(cbest, -1);
     }
     TEST_DONE();
 }

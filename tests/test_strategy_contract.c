@@ -171,7 +171,7 @@ static void skeleton(long limit)
     CHECK_EQ(ict_db_put(db, 0, 1, 1.0, 0), 0);
     CHECK_EQ(ict_db_put(db, 7, 1, 1.0, 0), 0);
     CHECK_EQ(ict_db_put(db, 19, 1, 1.0, 0), 0);
-    ict_strategy_ctx_t ctx = {c->space, c, db, NULL, NULL, NULL, NULL};
+    ict_strategy_ctx_t ctx = {c->space, c, db, NULL, NULL, NULL, NULL, NULL};
     void *priv = calloc(1, k->priv_size);
     CHECK_EQ(k->init(priv, &ctx, &e), 0);
     ict_stage_t st = {NULL, 0, 0, 0};

@@ -48,6 +48,11 @@ int ict_ippe_set(ict_ippe_t *l, size_t i, int valid, double y);
  * no position left that is predicted feasible is finished. */
 int ict_ippe_set_full(ict_ippe_t *l, size_t i, int kind, double y,
                       const double *slack);
+/* A prior for constraint k's slack at an unmeasured position i (from a
+ * model of the whole space): it decides the position's predicted
+ * feasibility until the line's own d-Spline of that slack is fitted. A
+ * tri point whose prior says infeasible is not measured. */
+int ict_ippe_set_prior(ict_ippe_t *l, size_t i, size_t k, double slack);
 int ict_ippe_is_set(const ict_ippe_t *l, size_t i);
 
 /* Take the results set since the last update: 1 when the line is finished,

@@ -44,6 +44,10 @@ typedef struct ict_strategy_ctx {
      * NULL: also at a point that broke a constraint (status INFEASIBLE,
      * whose objective db->y holds too). */
     const double *(*constraint_values)(const void *ud, uint64_t flat);
+    /* Every point with such values so far, in order: n points, their flat
+     * indices and their values (n_constraints each). */
+    size_t (*constraint_points)(const void *ud, const uint64_t **flats,
+                                const double **values);
     const void *constraint_ud;
 } ict_strategy_ctx_t;
 

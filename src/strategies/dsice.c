@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../quadfit.h"
 #include "common.h"
 #include "lines.h"
 #include "ictune/search.h"
@@ -31,6 +32,7 @@ typedef struct dsice {
     size_t per_line;
     int phase;                  /* 0 start, 1 lines, 2 done */
     int32_t *base;
+    int32_t *tmp;               /* a point's indices, scratch */
     uint64_t base_flat;
     double base_y;
     int k;
@@ -136,7 +138,8 @@ static int init(void *priv, const ict_strategy_ctx_t *ctx, ict_error_t *err)
                              1000000, &ns, err)))
         return rc;
     d->base = calloc(d->D ? d->D : 1, sizeof *d->base);
-    if (!d->base || (rc = ict_db_new(&d->searched)))
+    d->tmp = calloc(d->D ? d->D : 1, sizeof *d->tmp);
+    if (!d->base || !d->tmp || (rc = ict_db_new(&d->searched)))
         return -ENOMEM;
     rc = ict__start_point(ctx->space, d->o.start_random, d->o.seed,
                           ctx->known_feasible, ctx->feasible_ud, d->base);
@@ -163,6 +166,7 @@ static void fini(void *priv)
     dsice_t *d = priv;
     free_lines(d);
     free(d->base);
+    free(d->tmp);
     free(d->buf);
     free(d->samples);
     ict_db_free(d->searched);
@@ -173,6 +177,84 @@ static int reset_searched(dsice_t *d)
     ict_db_free(d->searched);
     d->searched = NULL;
     return ict_db_new(&d->searched);
+}
+
+/* With constraints: a model of each constrained metric over the whole
+ * space, fitted on every point that reported it (a quadratic when there
+ * are enough points, else a plane), gives each new line's unmeasured
+ * points a prior slack, one fit's RMS on the optimistic side: a tri point
+ * the model says is clearly broken is not measured. */
+typedef struct prior {
+    ict__qfit_t *q;
+    size_t K;
+} prior_t;
+
+static void prior_free(prior_t *p)
+{
+    for (size_t k = 0; p->q && k < p->K; k++)
+        ict__qfit_fini(&p->q[k]);
+    free(p->q);
+    p->q = NULL;
+}
+
+static int prior_fit(dsice_t *d, prior_t *p)
+{
+    const ict_strategy_ctx_t *c = d->ctx;
+    p->K = c->config->n_constraints;
+    p->q = NULL;
+    if (!p->K || !c->constraint_points || p->K > 64)
+        return 0;
+    const uint64_t *flats;
+    const double *vals;
+    size_t n = c->constraint_points(c->constraint_ud, &flats, &vals);
+    if (n < 2 * (d->D + 1))
+        return 0;
+    int32_t *pts = malloc(n * d->D * sizeof *pts);
+    p->q = calloc(p->K, sizeof *p->q);
+    if (!pts || !p->q) {
+        free(pts);
+        free(p->q);
+        p->q = NULL;
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        ict_space_unflat(c->space, flats[i], pts + i * d->D);
+    int rc = 0;
+    for (size_t k = 0; k < p->K && !rc; k++) {
+        int fitted = 0;
+        for (int deg = 2; deg >= 1 && !fitted; deg--) {
+            ict__qfit_fini(&p->q[k]);
+            int e = ict__qfit_init(&p->q[k], c->space, deg, 66);
+            if (e == -ENOMEM)
+                rc = e;
+            else if (!e)
+                fitted = ict__qfit_fit(&p->q[k], pts, vals + k, p->K, n, 4096) == 0;
+        }
+    }
+    free(pts);
+    return rc;
+}
+
+static int prior_apply(dsice_t *d, const prior_t *p, ict__line_t *L)
+{
+    if (!p->q)
+        return 0;
+    for (size_t i = 0; i < L->n; i++) {
+        if (ict_db_get(d->ctx->db, L->flat[i]))
+            continue;
+        ict_space_unflat(d->ctx->space, L->flat[i], d->tmp);
+        for (size_t k = 0; k < p->K; k++) {
+            if (!p->q[k].ok)
+                continue;
+            const ict_constraint_t *q = &d->ctx->config->constraints[k];
+            double v = ict__qfit_at(&p->q[k], d->tmp);
+            double slack = q->op == ICT_LT || q->op == ICT_LE ? q->bound - v : v - q->bound;
+            int rc = ict_ippe_set_prior(L->ippe, i, k, slack + p->q[k].rms);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
 }
 
 /* Lines of levels 1..k through the base, not yet searched from it. */
@@ -190,6 +272,12 @@ static int setup_round(dsice_t *d)
     }
     ict_db_t *seen;
     if ((rc = ict_db_new(&seen))) {
+        free(deltas);
+        return rc;
+    }
+    prior_t prior = {NULL, 0};
+    if ((rc = prior_fit(d, &prior))) {
+        ict_db_free(seen);
         free(deltas);
         return rc;
     }
@@ -212,8 +300,11 @@ static int setup_round(dsice_t *d)
         d->nlines++;
         if (L->n > maxn)
             maxn = L->n;
-        rc = ict__line_sync(L, d->ctx);
+        rc = prior_apply(d, &prior, L);
+        if (!rc)
+            rc = ict__line_sync(L, d->ctx);
     }
+    prior_free(&prior);
     ict_db_free(seen);
     free(deltas);
     if (rc)

@@ -25,9 +25,11 @@ import heapq
 import random
 
 
-def load(path, params, value_col, dur_col):
+def load(path, params, value_col, dur_col, constraint=None):
     """The table: key (tuple of the parameters' texts) -> (value or None,
-    seconds); and each parameter's values in index order."""
+    seconds); and each parameter's values in index order. With constraint
+    (column, op, bound), op one of < <= > >=, the value is (value,
+    violation) where violation > 0 when the constraint is broken."""
     rows = {}
     values = {p: [] for p in params}
     with open(path) as f:
@@ -38,6 +40,16 @@ def load(path, params, value_col, dur_col):
                 v = float(v)
             except ValueError:
                 v = None
+            if constraint and v is not None:
+                col, op, b = constraint
+                m = float(r[col])
+                viol = {"<": m - b if m >= b else 0.0, "<=": max(0.0, m - b),
+                        ">": b - m if m <= b else 0.0, ">=": max(0.0, b - m)}[op]
+                if op == "<" and m >= b:
+                    viol = max(viol, 1e-12)
+                if op == ">" and m <= b:
+                    viol = max(viol, 1e-12)
+                v = (v, viol)
             rows[key] = (v, float(r[dur_col]))
             for p in params:
                 if r[p] not in values[p]:
@@ -110,11 +122,7 @@ def tpe(rows, values, params, W, seed, budget, optimum, max_asks=None):
                 study.tell(trial, worst[0])
                 continue
             if key in done:                     # measured: answered at once
-                v = done[key]
-                if v is None:
-                    study.tell(trial, state=optuna.trial.TrialState.FAIL)
-                else:
-                    study.tell(trial, v)
+                tell((trial, key), done[key])
                 continue
             v, secs = rows[key]
             return key, secs, (trial, key), v
@@ -125,9 +133,13 @@ def tpe(rows, values, params, W, seed, budget, optimum, max_asks=None):
         done[key] = v
         if v is None:
             study.tell(trial, state=optuna.trial.TrialState.FAIL)
-        else:
-            worst[0] = max(worst[0], v)
-            study.tell(trial, v)
+            return
+        viol = 0.0
+        if isinstance(v, tuple):                # a metric constraint
+            v, viol = v
+        trial.set_user_attr("violation", viol)
+        worst[0] = max(worst[0], v)
+        study.tell(trial, v)
 
     return _clock(W, budget, optimum, next_key, tell)
 
@@ -148,8 +160,13 @@ def rand(rows, W, seed, budget, optimum):
 
 
 def time_to(evals, target):
-    """End time of the first evaluation with value <= target, or None."""
+    """End time of the first evaluation with value <= target (and its
+    constraint kept), or None."""
     for t, v in evals:
+        if isinstance(v, tuple):
+            if v[1] > 0:
+                continue
+            v = v[0]
         if v is not None and v <= target:
             return t
     return None

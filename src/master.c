@@ -920,6 +920,7 @@ static int finish(master_t *m, int rc, int cancel)
         ict_search_stats(m->search, &s);
         sum->evaluations = s.evaluations;
         sum->invalid = s.invalid;
+        sum->infeasible = s.infeasible;
         sum->stages = s.stages;
         sum->has_best = ict_search_best(m->search, &sum->best_flat, &sum->best) == 0;
         const ict_db_entry_t *bm = sum->has_best && m->okmap ? ict_db_get(m->okmap, sum->best_flat) : NULL;

@@ -15,7 +15,7 @@
 typedef struct slot {
     uint64_t flat;
     uint64_t id;
-    int run;            /* 1: to evaluate; 0: known infeasible */
+    int run;            /* 1: to evaluate; 0: excluded (known before running) */
     int reported;
     int status;
     double value;
@@ -271,6 +271,7 @@ static int commit(ict_search_t *s, ict_error_t *err)
         if (sl->run) {
             s->stats.evaluations++;
             s->stats.invalid += !valid;
+            s->stats.infeasible += sl->status == ICT_STATUS_INFEASIBLE;
         } else {
             s->stats.skipped++;
         }
@@ -316,7 +317,7 @@ int ict_search_next(ict_search_t *s, ict_error_t *err)
             return rc;
         if (s->nrun > 0)
             return 0;
-        /* Nothing to run: every point was known infeasible. */
+        /* Nothing to run: every point was excluded. */
         if ((rc = commit(s, err)))
             return rc;
         s->nslots = 0;

@@ -82,7 +82,7 @@ for s in gemm_RTX_3090 pnpoly_RTX_3090 convolution_milo_A100; do
     traj "$tmp/t1" > "$tmp/j1"; traj "$tmp/t64" > "$tmp/j64"; traj "$tmp/ts" > "$tmp/js"
     ok "simulate $s $st: trajectories equal" '[ -s "$tmp/j1" ] && cmp -s "$tmp/j1" "$tmp/j64" && cmp -s "$tmp/j1" "$tmp/js"'
     ok "simulate $s $st: trace has rows" '[ "$(wc -l < "$tmp/t1")" -gt 10 ]'
-    ok "simulate $s $st: JSON last line" 'tail -n 1 "$tmp/o64" | grep -q "^{\"strategy\":\"[a-z-]*\",\"evaluations\":[0-9]*,\"infeasible\":[0-9]*,\"failed\":[0-9]*,\"stages\":[0-9]*,\"best\":[0-9.e+-]*,\"best_point\":{.*},\"table_best\":[0-9.e+-]*,\"makespan\":[0-9.e+-]*,\"busy_fraction\":[0-9.e+-]*"'
+    ok "simulate $s $st: JSON last line" 'tail -n 1 "$tmp/o64" | grep -q "^{\"strategy\":\"[a-z-]*\",\"evaluations\":[0-9]*,\"excluded\":[0-9]*,\"infeasible\":[0-9]*,\"failed\":[0-9]*,\"stages\":[0-9]*,\"best\":[0-9.e+-]*,\"best_point\":{.*},\"table_best\":[0-9.e+-]*,\"makespan\":[0-9.e+-]*,\"busy_fraction\":[0-9.e+-]*"'
     ok "simulate $s $st: quiet prints only JSON" '[ "$(wc -l < "$tmp/os")" = 1 ]'
   done
 done
@@ -124,8 +124,8 @@ PY
     "$ictune" check "$tmp/kt.yaml" > "$tmp/o" 2>&1; rc=$?
     ok "kt2csv: config is valid" '[ $rc = 0 ] && grep -q "space: 8 combinations" "$tmp/o"'
     "$ictune" simulate "$tmp/kt.yaml" --table "$tmp/kt.csv" --set strategy=exhaustive > "$tmp/o" 2>&1; rc=$?
-    ok "kt2csv: simulate counts the absent row as infeasible and the string as failed" \
-       '[ $rc = 0 ] && tail -n 1 "$tmp/o" | grep -q "\"evaluations\":7,\"infeasible\":1,\"failed\":1,"'
+    ok "kt2csv: simulate counts the absent row as excluded and the string as failed" \
+       '[ $rc = 0 ] && tail -n 1 "$tmp/o" | grep -q "\"evaluations\":7,\"excluded\":1,\"infeasible\":0,\"failed\":1,"'
     ok "kt2csv: best is bs=32 tile=1" 'grep -q "best time = 2 at bs=32 tile=1 mode=a b" "$tmp/o"'
 else
     echo "note: /usr/bin/python3 missing; converter checks not run"

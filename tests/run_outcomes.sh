@@ -27,7 +27,7 @@ for how in "mpi 4" "local 3"; do
         "$ICTUNE" run out.yaml --jobs "$2" --kill-grace 1 --progress 1000 > run.txt 2>&1; rc=$?
     fi
     ok "$how: the run finishes (exit 0)" '[ $rc = 0 ] || { tail run.txt; false; }'
-    ok "$how: 11 final evaluations" 'grep -q "^finished: 11 evaluations (8 failed or infeasible)" run.txt'
+    ok "$how: 11 final evaluations" 'grep -q "^finished: 11 evaluations (7 failed, 1 infeasible)" run.txt'
     ok "$how: the best is ok's score 1" 'grep -q "^best score = 1 at mode=ok" run.txt'
     "$ICTUNE" report out.h5 --csv rows.csv --top 0 > /dev/null
     # mode,status,attempt,exit_code,signal,reason (columns of report --csv)

@@ -86,7 +86,11 @@ int main(void)
         CHECK_EQ(a.f[i], d.f[i]);
         CHECK_EQ(a.st[i], b.st[i]);
     }
-    /* the optimum (13,4) breaks the constraint: never the best */
+    /* the optimum (13,4) breaks the constraint: never the best, counted
+     * infeasible apart from the failed cells and the excluded rows */
+    CHECK(r1.stats.infeasible >= 1);
+    CHECK(r1.stats.infeasible < r1.stats.invalid);
+    CHECK(r1.stats.skipped >= 1);
     CHECK(r1.has_best);
     CHECK(r1.best_flat != ict_space_flat(c->space, idx));
     CHECK(r1.has_table_best);

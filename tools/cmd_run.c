@@ -211,12 +211,13 @@ int ict_cmd_run(int argc, char **argv)
     if (rc)
         ict_cli_error("%s", err.text);
     if (s.outcome != ICT_RUN_FAILED) {
-        printf("%s: %llu evaluations (%llu failed or infeasible) in %ld stages, "
-               "%llu programs started in this run%s%s\n",
+        printf("%s: %llu evaluations (%llu failed, %llu infeasible) in %ld "
+               "stages, %llu programs started in this run%s%s\n",
                s.outcome == ICT_RUN_STOPPED ? "stopped early" :
                s.outcome == ICT_RUN_BUDGET ? "budget reached" : "finished",
                (unsigned long long)s.evaluations,
-               (unsigned long long)s.invalid, s.stages,
+               (unsigned long long)(s.invalid - s.infeasible),
+               (unsigned long long)s.infeasible, s.stages,
                (unsigned long long)s.launches, s.replayed ? ", " : "",
                s.replayed ? "earlier results replayed from the file" : "");
         if (s.has_best) {

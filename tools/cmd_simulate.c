@@ -15,8 +15,9 @@ static const char help[] =
     "Run the config's strategy in-process against a table of measured\n"
     "values: one CSV column per parameter (values as written in the\n"
     "config), then metric columns. A configuration absent from the table is\n"
-    "infeasible (known before running: costs no evaluation); a cell that is\n"
-    "not a number is a failed evaluation.\n"
+    "excluded (known before running: costs no evaluation); a cell that is\n"
+    "not a number is a failed evaluation; a row that breaks a constraint\n"
+    "is infeasible. The JSON counts the three apart.\n"
     "\n"
     "  --table FILE.csv        the table (required)\n"
     "  --metric COLUMN         objective column (default: the config's)\n"
@@ -181,11 +182,12 @@ int ict_cmd_simulate(int argc, char **argv)
                       1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
         if (!quiet) {
             printf("strategy %s on %s (%zu rows): %llu evaluations in %ld "
-                   "stages, %llu failed or infeasible, %llu known infeasible "
-                   "skipped%s (%.3f s)\n",
+                   "stages, %llu failed, %llu infeasible (broke a constraint), "
+                   "%llu excluded (not in the table: never run)%s (%.3f s)\n",
                    c->strategy, table, ict_table_rows(t),
                    (unsigned long long)r.stats.evaluations, r.stats.stages,
-                   (unsigned long long)r.stats.invalid,
+                   (unsigned long long)(r.stats.invalid - r.stats.infeasible),
+                   (unsigned long long)r.stats.infeasible,
                    (unsigned long long)r.stats.skipped,
                    r.stats.budget_reached ? "; budget reached" : "", secs);
             if (r.has_best) {
@@ -217,11 +219,13 @@ int ict_cmd_simulate(int argc, char **argv)
         }
         printf("{\"strategy\":");
         ict_cli_json_string(stdout, c->strategy);
-        printf(",\"evaluations\":%llu,\"infeasible\":%llu,\"failed\":%llu,"
-               "\"stages\":%ld,\"best\":",
+        printf(",\"evaluations\":%llu,\"excluded\":%llu,\"infeasible\":%llu,"
+               "\"failed\":%llu,\"stages\":%ld,\"best\":",
                (unsigned long long)r.stats.evaluations,
                (unsigned long long)r.stats.skipped,
-               (unsigned long long)r.stats.invalid, r.stats.stages);
+               (unsigned long long)r.stats.infeasible,
+               (unsigned long long)(r.stats.invalid - r.stats.infeasible),
+               r.stats.stages);
         ict_cli_json_number(stdout, r.has_best ? r.best : NAN);
         printf(",\"best_point\":");
         if (r.has_best)

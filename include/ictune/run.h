@@ -69,6 +69,7 @@ typedef struct ict_run_summary {
     uint64_t evaluations;       /* final results (search's count) */
     uint64_t launches;          /* program starts in this job segment */
     uint64_t invalid;           /* final results that are not OK */
+    uint64_t infeasible;        /* of those: broke a constraint */
     uint64_t replayed;          /* answered from the file on resume */
     long stages;
     int has_best;

@@ -25,7 +25,7 @@
     X(NO_RESULT)    /* exit 0 but no objective value */                      \
     X(BAD_RESULT)   /* NaN, inf or not a number */                           \
     X(INFEASIBLE)   /* a constraint is broken */                             \
-    X(SKIPPED)      /* known infeasible: never run */                        \
+    X(SKIPPED)      /* excluded (known before running): never run */         \
     X(INTERRUPTED)  /* not a measurement: it runs again */
 
 typedef enum ict_status {
@@ -81,7 +81,9 @@ int ict_search_best(const ict_search_t *s, uint64_t *flat, double *value);
 typedef struct ict_search_stats {
     uint64_t evaluations;       /* points run (any outcome) */
     uint64_t invalid;           /* of those: not OK */
-    uint64_t skipped;           /* known infeasible, never run */
+    uint64_t infeasible;        /* of those: broke a constraint */
+    uint64_t skipped;           /* excluded: known infeasible before
+                                   running (absent from a table), never run */
     long stages;
     int budget_reached;
 } ict_search_stats_t;

@@ -521,12 +521,15 @@ static int handle(master_t *m, int w, ict_raw_result_t *r, ict_error_t *err)
 
 /* ---- speculation ---------------------------------------------------------- */
 
-/* Not a candidate: queued, running, or already run ahead. */
+/* Not a candidate: queued, running, already run ahead, or with a final
+ * result (the file's, or the search's: a plan may be older than it). */
 static int busy(void *ud, uint64_t flat)
 {
     master_t *m = ud;
     return ict__pmap_get(&m->inflight, flat, NULL) ||
-           ict_db_get(m->spec_tried, flat) || ict_db_get(m->final, flat);
+           ict_db_get(m->spec_tried, flat) || ict_db_get(m->final, flat) ||
+           ict_db_get(ict_search_db(m->search), flat) ||
+           ict_db_get(m->spec_done, flat) || ict_db_get(m->attempts, flat);
 }
 
 /* Idle workers while the stage's points are all out: give them the points

@@ -67,6 +67,14 @@ YAML
     rows_untaken=$(awk -F, 'NR > 1 && $13 == 1 && $2 == 0' "$tmp/t26" | wc -l)
     ok "$case: JSON counts: started = rows ahead ($started, $rows_spec)" '[ "$started" = "$rows_spec" ]'
     ok "$case: wasted = started - taken = untaken rows ($wasted)" '[ "$wasted" = $((started - taken)) ] && [ "$wasted" = "$rows_untaken" ]'
+    # a few workers: plans outlive results (a point the search measured
+    # meanwhile is never run ahead again)
+    for w in 2 3 5 8; do
+        sim --workers $w --trace "$tmp/tw" > /dev/null
+        ok "$case, $w workers: no point twice" '[ -z "$(awk -F, "NR > 1 && \$9 != \"INTERRUPTED\" { print \$4,\$5,\$6,\$7 }" "$tmp/tw" | sort | uniq -d)" ]'
+        awk -F, 'NR > 1 && $2 != 0 { print $1 "," $2 "," $3 "," $4 "," $5 "," $6 "," $7 "," $8 "," $9 }' "$tmp/tw" > "$tmp/tw.traj"
+        ok "$case, $w workers: the stages are those at 1" 'cmp -s "$tmp/t1.traj" "$tmp/tw.traj"'
+    done
     ok "$case: the same best" '[ "$(sed "s/.*\"best\":\([0-9.e-]*\).*/\1/" "$tmp/j1")" = "$(sed "s/.*\"best\":\([0-9.e-]*\).*/\1/" "$tmp/j26")" ]'
 done
 echo "sim_speculation: $n checks, $fail failed"

@@ -17,7 +17,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,10 +46,9 @@ struct ict__look {
     int has_quad;
 };
 
-#define QUAD_MAX_TERMS 66        /* D <= 10 */
-/* Both estimates use the latest results only (where the search is), so
- * that a plan's cost does not grow with the results of a long run. */
-#define QUAD_WINDOW 4096
+/* The inverse-distance estimate, as the quadratic (quadfit.h), uses the
+ * latest results only, so that a plan's cost does not grow with a long
+ * run. */
 #define IDW_WINDOW 256
 
 int ict__look_new(ict__look_t **out, const ict_config_t *c,
@@ -75,7 +73,7 @@ int ict__look_new(ict__look_t **out, const ict_config_t *c,
         size_t n = ict_space_count(c->space, a);
         L->scale[a] = n > 1 ? 1.0 / (double)(n - 1) : 0;
     }
-    int rc = ict__qfit_init(&L->q, c->space, 2, QUAD_MAX_TERMS);
+    int rc = ict__qfit_init(&L->q, c->space, 2, ICT__QFIT_MAX_TERMS);
     if (rc == -ENOMEM) {
         ict__look_free(L);
         return rc;
@@ -84,7 +82,7 @@ int ict__look_new(ict__look_t **out, const ict_config_t *c,
     if (L->can_quad && L->K) {
         L->cq = calloc(L->K, sizeof *L->cq);
         for (size_t k = 0; L->cq && k < L->K; k++)
-            if (ict__qfit_init(&L->cq[k], c->space, 2, QUAD_MAX_TERMS)) {
+            if (ict__qfit_init(&L->cq[k], c->space, 2, ICT__QFIT_MAX_TERMS)) {
                 ict__look_free(L);
                 return -ENOMEM;
             }
@@ -121,11 +119,11 @@ void ict__look_free(ict__look_t *L)
 static void fit_quad(ict__look_t *L)
 {
     L->has_quad = L->can_quad &&
-        ict__qfit_fit(&L->q, L->pts, L->vals, 1, L->nv, QUAD_WINDOW) == 0;
+        ict__qfit_fit(&L->q, L->pts, L->vals, 1, L->nv, ICT__QFIT_WINDOW) == 0;
     L->has_cquad = L->has_quad && L->K && L->cq;
     for (size_t k = 0; L->has_cquad && k < L->K; k++)
         L->has_cquad = ict__qfit_fit(&L->cq[k], L->cpts, L->cvals + k, L->K,
-                                     L->ncv, QUAD_WINDOW) == 0;
+                                     L->ncv, ICT__QFIT_WINDOW) == 0;
 }
 
 static double quad(ict__look_t *L, uint64_t flat)
@@ -268,11 +266,6 @@ static double spread(const ict__look_t *L)
     return sqrt(q / (double)(L->nv - 1));
 }
 
-static double quad_at(ict__look_t *L, const int32_t *p)
-{
-    return ict__qfit_at(&L->q, p);
-}
-
 /* Does every constrained metric's quadratic say the constraint holds at
  * p, by the fit's own error (its residuals' RMS, and a hair)? Yes when
  * there are no such models. */
@@ -307,7 +300,7 @@ static int quad_best(ict__look_t *L, int minimize, uint64_t *out)
         int found = 0;
         for (uint64_t f = 0; f < size; f++) {
             ict_space_unflat(L->c->space, f, L->idx);
-            double y = quad_at(L, L->idx);
+            double y = ict__qfit_at(&L->q, L->idx);
             if ((!found || (minimize ? y < best : y > best)) && quad_feasible(L, L->idx)) {
                 best = y;
                 arg = f;
@@ -320,14 +313,14 @@ static int quad_best(ict__look_t *L, int minimize, uint64_t *out)
     } else {
         int32_t *cur = L->idx;
         memcpy(cur, L->pts + bi * L->D, L->D * sizeof *cur);
-        best = quad_at(L, cur);
+        best = ict__qfit_at(&L->q, cur);
         for (int sweep = 0, moved = 1; moved && sweep < 50; sweep++) {
             moved = 0;
             for (size_t a = 0; a < L->D; a++) {
                 int32_t keep = cur[a], arg = keep;
                 for (int32_t v = 0; v < (int32_t)ict_space_count(L->c->space, a); v++) {
                     cur[a] = v;
-                    double y = quad_at(L, cur);
+                    double y = ict__qfit_at(&L->q, cur);
                     if ((minimize ? y < best : y > best) && quad_feasible(L, cur)) {
                         best = y;
                         arg = v;

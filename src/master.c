@@ -108,7 +108,6 @@ struct ict_run {
     ict_speculation_t spec;
     ict__look_t *look;          /* NULL when off */
     ict__pmap_t inflight;       /* flat -> worker, or -1 queued */
-    ict_db_t *spec_tried;       /* points run speculatively (not stopped) */
     ict_db_t *spec_done;        /* flat -> index in sres */
     specres_t *sres;
     size_t nsres, sres_cap;
@@ -412,8 +411,6 @@ static int settle(master_t *m, const pend_t *pp, ict_raw_result_t *r,
     if (ahead) {
         /* the search has not asked for it (yet): kept for when it does */
         m->plan_dirty = 1;
-        if ((rc = ict_db_put(m->spec_tried, p.flat, 0, 0, 0)) && rc != -EEXIST)
-            return rc;
         if (!is_final(c, st, p.attempt)) {
             say(m, "speculative evaluation %llu (%s): %s: %s; it runs again "
                 "if the search asks for it", (unsigned long long)p.id, pt,
@@ -521,15 +518,16 @@ static int handle(master_t *m, int w, ict_raw_result_t *r, ict_error_t *err)
 
 /* ---- speculation ---------------------------------------------------------- */
 
-/* Not a candidate: queued, running, already run ahead, or with a final
- * result (the file's, or the search's: a plan may be older than it). */
+/* Not a candidate: queued or running, attempted already (by the search
+ * or ahead of it, in this job or in the file; an attempt stopped by a
+ * signal does not count), or with a final result (the search's: a plan
+ * may be older than it). */
 static int busy(void *ud, uint64_t flat)
 {
     master_t *m = ud;
     return ict__pmap_get(&m->inflight, flat, NULL) ||
-           ict_db_get(m->spec_tried, flat) || ict_db_get(m->final, flat) ||
-           ict_db_get(ict_search_db(m->search), flat) ||
-           ict_db_get(m->spec_done, flat) || ict_db_get(m->attempts, flat);
+           ict_db_get(m->attempts, flat) ||
+           ict_db_get(ict_search_db(m->search), flat);
 }
 
 /* Idle workers while the stage's points are all out: give them the points
@@ -584,8 +582,7 @@ static int spec_fill(master_t *m, ict_error_t *err)
         while (busy(m, f) && m->candpos < m->ncand);
         if (busy(m, f))
             break;
-        const ict_db_entry_t *a = ict_db_get(m->attempts, f);
-        pend_t p = {f, m->next_spec_id++, a ? (int)a->y + 1 : 1, 1, 0, 0};
+        pend_t p = {f, m->next_spec_id++, 1, 1, 0, 0};  /* never attempted */
         if ((rc = dispatch(m, w, &p, err)))
             return rc;
         m->spec_started++;
@@ -837,9 +834,6 @@ static int load_file(master_t *m, ict_error_t *err)
             }
             if (r->id >= (int64_t)m->next_spec_id)
                 m->next_spec_id = (uint64_t)r->id + 1;
-            if (r->status != ICT_STATUS_INTERRUPTED &&
-                (rc = ict_db_put(m->spec_tried, r->flat, 0, 0, 0)) && rc != -EEXIST)
-                return rc;
         }
         if (r->status == ICT_STATUS_INTERRUPTED || r->status == ICT_STATUS_SKIPPED)
             continue;
@@ -878,7 +872,6 @@ static void free_master(master_t *m)
     free(m->parked);
     ict__look_free(m->look);
     ict__pmap_free(&m->inflight);
-    ict_db_free(m->spec_tried);
     ict_db_free(m->spec_done);
     for (size_t i = 0; i < m->nsres; i++)
         free(m->sres[i].cons);
@@ -1073,7 +1066,7 @@ int ict_run_open(ict_run_t **out, const ict_config_t *c, const ict_run_opts_t *o
                 m->cons_idx[k] = (int)j;
     }
     m->best_met = calloc(c->n_metrics + 1, sizeof *m->best_met);
-    if (!m->best_met || ict_db_new(&m->spec_tried) || ict_db_new(&m->spec_done))
+    if (!m->best_met || ict_db_new(&m->spec_done))
         return finish(m, -ENOMEM, 0);
     if ((rc = ict_speculation_options(c, &m->spec, err)))
         return finish(m, rc, 0);

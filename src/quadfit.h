@@ -18,6 +18,12 @@ typedef struct ict__qfit {
     int ok;                     /* the last fit succeeded */
 } ict__qfit_t;
 
+/* The defaults of both users: a quadratic in at most 10 parameters, fitted
+ * on the latest 4,096 points (where the search is, so that the cost does
+ * not grow with a long run). */
+#define ICT__QFIT_MAX_TERMS 66
+#define ICT__QFIT_WINDOW 4096
+
 /* Terms: 1 + D (+ D(D+1)/2 for degree 2). -E2BIG past max_terms. */
 int ict__qfit_init(ict__qfit_t *q, const ict_space_t *s, int degree,
                    size_t max_terms);

@@ -224,11 +224,11 @@ static int prior_fit(dsice_t *d, prior_t *p)
         int fitted = 0;
         for (int deg = 2; deg >= 1 && !fitted; deg--) {
             ict__qfit_fini(&p->q[k]);
-            int e = ict__qfit_init(&p->q[k], c->space, deg, 66);
+            int e = ict__qfit_init(&p->q[k], c->space, deg, ICT__QFIT_MAX_TERMS);
             if (e == -ENOMEM)
                 rc = e;
             else if (!e)
-                fitted = ict__qfit_fit(&p->q[k], pts, vals + k, p->K, n, 4096) == 0;
+                fitted = ict__qfit_fit(&p->q[k], pts, vals + k, p->K, n, ICT__QFIT_WINDOW) == 0;
         }
     }
     free(pts);

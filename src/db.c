@@ -114,3 +114,11 @@ const ict_db_entry_t *ict_db_best(const ict_db_t *db)
 {
     return db->best == SIZE_MAX ? NULL : &db->slots[db->best];
 }
+
+const ict_db_entry_t *ict_db_iter(const ict_db_t *db, size_t *it)
+{
+    while (*it < db->cap)
+        if (db->used[(*it)++])
+            return &db->slots[*it - 1];
+    return NULL;
+}

@@ -540,7 +540,7 @@ static int spec_fill(master_t *m, ict_error_t *err)
     ict_search_stats_t s;
     ict_search_stats(m->search, &s);
     uint64_t limit = m->spec.max >= 0 ? (uint64_t)m->spec.max
-                                      : (uint64_t)m->be->nworkers + s.evaluations;
+                                      : 2 * (uint64_t)m->be->nworkers + s.evaluations;
     uint64_t open = m->spec_started - m->spec_taken;
     if (open >= limit)
         return 0;

@@ -68,10 +68,11 @@ static char *sig_strategy(const ict_config_t *c)
 }
 
 /* A file written before an option existed records no value for it; such a
- * search ran as the option's default does (a new option's default keeps
- * the old behaviour), so the file's signature, completed with the defaults
- * of the options it lacks, is compared. Nonzero: the same search. */
-static int strategy_same(const ict_config_t *c, const char *theirs)
+ * search ran as the strategy's legacy table (else the option's default) says, so the
+ * file's signature, completed with those values for the options it lacks,
+ * is compared. Nonzero: the same search. */
+static int strategy_same(const ict_config_t *c, const char *theirs,
+                         char *diff, size_t dsize)
 {
     const ict_strategy_t *st = ict_strategy_find(c->strategy);
     size_t n = strlen(c->strategy);
@@ -92,6 +93,7 @@ static int strategy_same(const ict_config_t *c, const char *theirs)
         if (!p)
             break;
     }
+    int same = 1;
     for (const ict_option_info_t *o = st->options; o && o->key; o++) {
         const ict_option_t *v = ict_config_option(c, o->key);
         const char *mine = v ? v->value : o->def, *f = NULL;
@@ -101,13 +103,22 @@ static int strategy_same(const ict_config_t *c, const char *theirs)
                 f = p + 2 + kl;
                 break;
             }
-        if (!f)
-            f = o->def;                 /* absent: the file ran the default */
+        if (!f) {                       /* absent: what the file ran */
+            f = o->def;
+            for (const ict_option_info_t *l = st->legacy; l && l->key; l++)
+                if (!strcmp(l->key, o->key))
+                    f = l->def;
+        }
         size_t fl = strcspn(f, " ");
-        if (strlen(mine) != fl || strncmp(mine, f, fl))
-            return 0;
+        if (strlen(mine) != fl || strncmp(mine, f, fl)) {
+            same = 0;
+            size_t at = diff ? strlen(diff) : 0;
+            if (diff && at < dsize)
+                snprintf(diff + at, dsize - at, "%s%s: %.*s in the file, %s in "
+                         "the config", at ? "; " : "", o->key, (int)fl, f, mine);
+        }
     }
-    return 1;
+    return same;
 }
 
 static char *sig_limits(const ict_config_t *c)
@@ -163,8 +174,18 @@ int ict__store_compare(hid_t file, const char *path, const ict_config_t *c,
         } else if (!theirs && sigs[i].must_match) {
             rc = ict_errorf(err, -EINVAL, "%s: the attribute '%s' is missing: "
                             "the file is damaged", path, sigs[i].attr);
-        } else if (theirs && strcmp(mine, theirs) &&
-                   !(sigs[i].fn == sig_strategy && strategy_same(c, theirs))) {
+        } else if (theirs && strcmp(mine, theirs) && sigs[i].fn == sig_strategy &&
+                   !strategy_same(c, theirs, NULL, 0)) {
+            char diff[1024] = "";
+            strategy_same(c, theirs, diff, sizeof diff);
+            rc = ict_errorf(err, -EINVAL, "%s: the config's search (strategy "
+                            "and options) changed since this file was written "
+                            "(%s%.300s%s); resume with the search the file "
+                            "ran (set those options under 'search:'), or "
+                            "choose another 'output'", path,
+                            diff[0] ? "" : "file: '", diff[0] ? diff : theirs,
+                            diff[0] ? "" : "'");
+        } else if (theirs && strcmp(mine, theirs) && sigs[i].fn != sig_strategy) {
             if (sigs[i].must_match)
                 rc = ict_errorf(err, -EINVAL, "%s: the config's %s changed "
                                 "since this file was written (file: '%.200s'; "

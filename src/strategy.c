@@ -268,6 +268,25 @@ int ict_option_int(const ict_strategy_ctx_t *ctx, const ict_strategy_t *s,
     return 0;
 }
 
+int ict_option_int_auto(const ict_strategy_ctx_t *ctx, const ict_strategy_t *s,
+                        const char *key, long long lo, long long hi,
+                        long long *out, ict_error_t *err)
+{
+    char where[512];
+    const char *t = option_text(ctx, s, key, where, sizeof where);
+    if (!t)
+        return ict_errorf(err, -EINVAL, "%s: no such option", where);
+    if (!strcmp(t, "auto"))
+        return 1;
+    char *end;
+    long long v = strtoll(t, &end, 10);
+    if (end == t || *end || v < lo || v > hi)
+        return ict_errorf(err, -EINVAL, "%s: found '%s'; expected auto or a "
+                          "whole number from %lld to %lld", where, t, lo, hi);
+    *out = v;
+    return 0;
+}
+
 int ict_option_double(const ict_strategy_ctx_t *ctx, const ict_strategy_t *s,
                       const char *key, double lo, double hi, double *out,
                       ict_error_t *err)

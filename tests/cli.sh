@@ -57,6 +57,15 @@ usage "--set max_speculative=lots: expected auto or a whole number >= 0" check .
 usage "lookahead: found '0'; expected a whole number from 1" check ../configs/demo.yaml --set lookahead=0
 "$ictune" check ../configs/demo.yaml --set max_speculative=5 > "$tmp/o" 2>&1; rc=$?
 ok "check: max_speculative=5 accepted" '[ $rc = 0 ] && grep -q "max_speculative=5" "$tmp/o"'
+# the start, line order and restarts of dsice (issue 17)
+usage "start: found .middle.; expected one of: centre,random,design,center" check ../configs/demo.yaml --set strategy=dsice --set start=middle
+usage "design_points: found '0'; expected auto or a whole number from 1" check ../configs/demo.yaml --set strategy=dsice --set design_points=0
+usage "wave: found 'many'; expected auto or a whole number from 0" check ../configs/demo.yaml --set strategy=dsice --set wave=many
+usage "line_order: found 'best'; expected one of: given,predicted" check ../configs/demo.yaml --set strategy=dsice --set line_order=best
+usage "restarts: found '-1'; expected auto or a whole number from 0" check ../configs/demo.yaml --set strategy=dsice --set restarts=-1
+usage "start: found .design.; expected one of: centre,random,center" check ../configs/demo.yaml --set strategy=dsice-seq --set start=design
+"$ictune" check ../configs/demo.yaml --set strategy=dsice > "$tmp/o" 2>&1; rc=$?
+ok "check: dsice's defaults named" '[ $rc = 0 ] && grep -q "start=design" "$tmp/o" && grep -q "line_order=predicted" "$tmp/o" && grep -q "restarts=auto" "$tmp/o"'
 usage "run: one CONFIG expected, found also 'b.yaml'" run ../configs/demo.yaml b.yaml
 usage "run: unknown option or missing value '--jobs'" run ../configs/demo.yaml --jobs
 usage "--shuffle x: expected a whole number" simulate ../configs/demo.yaml --shuffle x

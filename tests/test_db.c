@@ -30,6 +30,16 @@ int main(void)
         }
     CHECK_NEAR(b->y, bv, 0);
     CHECK_EQ(b->flat, first * 7919);
+    /* iteration: every entry exactly once */
+    size_t it = 0, seen = 0;
+    uint64_t sum = 0;
+    for (const ict_db_entry_t *x; (x = ict_db_iter(db, &it));) {
+        CHECK_EQ(x->flat % 7919, 0);
+        seen++;
+        sum += x->flat / 7919;
+    }
+    CHECK_EQ(seen, 100000);
+    CHECK_EQ(sum, (uint64_t)100000 * 99999 / 2);
     ict_db_free(db);
     TEST_DONE();
 }

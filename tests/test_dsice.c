@@ -66,7 +66,7 @@ static void run(const char *search, out_t *o)
 int main(void)
 {
     out_t o;
-    run("{strategy: dsice, line_search: full}", &o);
+    run("{strategy: dsice, line_search: full, start: centre}", &o);
     CHECK_EQ(o.sizes[0], 1);                 /* the centre (5,5,5,5) */
     CHECK_EQ(o.levels[0], 0);
     CHECK_EQ(o.sizes[1], 39);                /* (10-1) + 3 (11-1) */
@@ -78,13 +78,13 @@ int main(void)
     CHECK_EQ(o.levels[(o.nstages < 64 ? o.nstages : 64) - 1], 4);
     printf("full: %zu evaluations in %zu stages\n", o.evals, o.nstages);
 
-    run("{strategy: dsice, line_search: ippe}", &o);
+    run("{strategy: dsice, line_search: ippe, start: centre}", &o);
     CHECK_EQ(o.sizes[0], 1);
     CHECK_EQ(o.sizes[1], 16);                /* 4 tri points on 4 lines */
     CHECK_EQ(o.sizes[2], 4);                 /* one suggestion per line */
     printf("ippe: %zu evaluations in %zu stages\n", o.evals, o.nstages);
 
-    run("{strategy: dsice, line_search: ippe, per_line: 3}", &o);
+    run("{strategy: dsice, line_search: ippe, per_line: 3, start: centre}", &o);
     CHECK_EQ(o.sizes[2], 12);
     printf("ippe per_line 3: %zu evaluations in %zu stages\n", o.evals, o.nstages);
 
@@ -95,7 +95,23 @@ int main(void)
     CHECK(o.evals < 400);                    /* a few % of 13,310 */
     printf("seq: %zu evaluations\n", o.evals);
 
-    run("{strategy: dsice, line_search: ippe, alpha: abic}", &o);
+    /* the specified order (line_order: given) takes the same first stages */
+    out_t g;
+    run("{strategy: dsice, line_search: full, start: centre, line_order: given}", &g);
+    CHECK_EQ(g.sizes[0], 1);
+    CHECK_EQ(g.sizes[1], 39);
+    CHECK(g.sizes[2] == 30 || g.sizes[2] == 29);
+
+    /* the default start: a design of 2 x 4 + 2 points (the centre first),
+     * then lines from its best, in waves of 4 lines */
+    run("{strategy: dsice, line_search: full}", &o);
+    CHECK_EQ(o.sizes[0], 10);
+    CHECK_EQ(o.levels[0], 0);
+    CHECK_EQ(o.levels[1], 1);
+    CHECK(o.sizes[1] <= 39);
+    printf("default: %zu evaluations in %zu stages\n", o.evals, o.nstages);
+
+    run("{strategy: dsice, line_search: ippe, alpha: abic, start: centre}", &o);
     printf("ippe abic: %zu evaluations in %zu stages\n", o.evals, o.nstages);
     TEST_DONE();
 }

@@ -72,7 +72,7 @@ static void start_samples(int n)
     snprintf(text, sizeof text, "name: r\ncommand: x\nobjective: {metric: pi}\n"
              "parameters:\n  x: {from: 0, to: 14, step: 1}\n"
              "  y: {from: 0, to: 14, step: 1}\n"
-             "search: {strategy: dsice, start_samples: %d, seed: 5}\n", n);
+             "search: {strategy: dsice, start: centre, start_samples: %d, seed: 5}\n", n);
     ict_config_t *c;
     ict_error_t e;
     CHECK_EQ(ict_config_parse("r.yaml", text, strlen(text), &c, &e), 0);
@@ -123,13 +123,13 @@ int main(void)
     start_samples(12);
     start_samples(N * N - 1);          /* every other point of the space */
     static out_t a, b, c;
-    run("{strategy: dsice, line_search: full}", &a);
+    run("{strategy: dsice, start: centre, line_search: full}", &a);
     CHECK_EQ(a.best[0], 7);                 /* the basin's floor */
     CHECK_EQ(a.best[1], 7);
     CHECK_NEAR(a.best_y, 10.0, 0);
     printf("no restarts: %zu evaluations, stops at the basin\n", a.evals);
 
-    run("{strategy: dsice, line_search: full, restarts: 3}", &b);
+    run("{strategy: dsice, start: centre, line_search: full, restarts: 3}", &b);
     CHECK_EQ(b.best[0], PIT_X);
     CHECK_EQ(b.best[1], PIT_Y);
     CHECK(b.evals > a.evals);
@@ -138,12 +138,28 @@ int main(void)
     CHECK(b.evals < N * N);                 /* not by measuring everything */
     printf("restarts 3: %zu evaluations, finds the well\n", b.evals);
 
-    run("{strategy: dsice, line_search: full, restarts: 3}", &c); /* same */
+    run("{strategy: dsice, start: centre, line_search: full, restarts: 3}", &c); /* same */
     CHECK_EQ(c.evals, b.evals);
     CHECK(memcmp(b.seq, c.seq, b.evals * sizeof b.seq[0]) == 0);
-    run("{strategy: dsice, line_search: full, restarts: 3, seed: 7}", &c);
+    run("{strategy: dsice, start: centre, line_search: full, restarts: 3, seed: 7}", &c);
     CHECK_EQ(c.best[0], PIT_X);
     CHECK(c.evals != b.evals || memcmp(b.seq, c.seq, b.evals * sizeof b.seq[0]));
+
+    /* restarts: auto restarts while max_evaluations lasts, from the
+     * point the model predicts best, or a random one */
+    run("{strategy: dsice, start: centre, line_search: full, "
+        "max_evaluations: 120}", &c);
+    CHECK_EQ(c.evals, 120);
+    CHECK_EQ(c.best[0], PIT_X);
+    CHECK_EQ(c.best[1], PIT_Y);
+    CHECK(memcmp(a.seq, c.seq, a.evals * sizeof a.seq[0]) == 0);
+    run("{strategy: dsice, start: centre, line_search: full, "
+        "max_evaluations: 120, restart_from: random}", &c);
+    CHECK_EQ(c.evals, 120);
+    CHECK_EQ(c.best[0], PIT_X);
+    run("{strategy: dsice, start: centre, line_search: full, "
+        "max_evaluations: 120, restarts: 0}", &c);
+    CHECK_EQ(c.evals, a.evals);              /* restarts: 0 stops as before */
 
     run("{strategy: dsice, restarts: 1, max_evaluations: 5}", &c);
     CHECK_EQ(c.evals, 5);

@@ -215,6 +215,12 @@ int main(void)
     contract("dsice, line_search: full, restarts: 2, seed: 9");
     contract("dsice, start: random, seed: 3");
     contract("dsice, start_samples: 6, restarts: 2, seed: 4");
+    contract("dsice, start: centre, line_order: given, restarts: 0");
+    contract("dsice, design_points: 30, wave: 1, seed: 6");
+    contract("dsice, line_search: full, wave: 0, restart_from: random, "
+             "restarts: 3");
+    contract("dsice, start: design, line_order: predicted, wave: 2, "
+             "restart_from: predicted, restarts: 5, seed: 11");
     CHECK(count >= 4);
     CHECK(ict_strategy_find("nope") == NULL);
     TEST_DONE();

@@ -26,5 +26,9 @@ const ict_db_entry_t *ict_db_get(const ict_db_t *db, uint64_t flat);
 size_t ict_db_count(const ict_db_t *db);
 /* The best valid entry (lowest y, earliest on ties); NULL when none. */
 const ict_db_entry_t *ict_db_best(const ict_db_t *db);
+/* Every entry once, in no particular order: start with *it = 0; NULL at
+ * the end. Sort what it gives when an order matters (a model fitted on the
+ * entries must not depend on the order the results came in). */
+const ict_db_entry_t *ict_db_iter(const ict_db_t *db, size_t *it);
 
 #endif

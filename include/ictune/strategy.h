@@ -66,6 +66,10 @@ typedef struct ict_strategy {
     const char *help;
     size_t priv_size;           /* the driver allocates this much, zeroed */
     const ict_option_info_t *options;   /* {NULL} terminated */
+    /* optional, {NULL} terminated: what a results file that records no
+     * value for an option ran as (written before the option existed),
+     * where that is not the option's default (key, value as def) */
+    const ict_option_info_t *legacy;
     int (*init)(void *priv, const ict_strategy_ctx_t *ctx, ict_error_t *err);
     /* Fill st (empty on entry) with the next stage. Return 0 with st->n > 0,
      * 1 when the search is over, or a negative errno. Points already in the
@@ -93,8 +97,8 @@ typedef struct ict_strategy {
                         "it waits"}, \
     {"max_speculative", "auto", "the most speculative evaluations the " \
                                 "search has not taken, at any time; auto: " \
-                                "the workers plus the evaluations the " \
-                                "search took"}, \
+                                "twice the workers plus the evaluations " \
+                                "the search took"}, \
     {"lookahead", "64", "how many stages past the current one " \
                         "speculation looks for points"}
 
@@ -133,6 +137,10 @@ int ict_strategy_set(ict_config_t *c, const char *key, const char *value,
 int ict_option_int(const ict_strategy_ctx_t *ctx, const ict_strategy_t *s,
                    const char *key, long long lo, long long hi,
                    long long *out, ict_error_t *err);
+/* ict_option_int that also takes "auto": 1 then (*out untouched). */
+int ict_option_int_auto(const ict_strategy_ctx_t *ctx, const ict_strategy_t *s,
+                        const char *key, long long lo, long long hi,
+                        long long *out, ict_error_t *err);
 int ict_option_double(const ict_strategy_ctx_t *ctx, const ict_strategy_t *s,
                       const char *key, double lo, double hi, double *out,
                       ict_error_t *err);

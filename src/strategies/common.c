@@ -7,7 +7,7 @@
 #include "lines.h"
 
 int ict__dsice_opts(const ict_strategy_ctx_t *ctx, const ict_strategy_t *s,
-                    ict__dsice_opts_t *o, ict_error_t *err)
+                    int design, ict__dsice_opts_t *o, ict_error_t *err)
 {
     long long v;
     int rc, choice;
@@ -29,10 +29,12 @@ int ict__dsice_opts(const ict_strategy_ctx_t *ctx, const ict_strategy_t *s,
     o->ippe.confirm = (int)v;
     /* each constraint on a metric gets a d-Spline of its own on the line */
     o->ippe.ncons = ctx->config->n_constraints <= 64 ? ctx->config->n_constraints : 0;
-    if ((rc = ict_option_choice(ctx, s, "start", "centre|random|center",
+    if ((rc = ict_option_choice(ctx, s, "start", design ? "centre|random|"
+                                "design|center" : "centre|random|center",
                                 &choice, err)))
         return rc;
-    o->start_random = choice == 1;
+    o->start = choice == 1 ? ICT__START_RANDOM : choice == 2 && design ?
+               ICT__START_DESIGN : ICT__START_CENTRE;
     if ((rc = ict_option_int(ctx, s, "seed", 0, (long long)1 << 62, &v, err)))
         return rc;
     o->seed = (unsigned long long)v;

@@ -1,19 +1,30 @@
 /* dsice.c - DSICE, level-wise parallel (dsice-algorithm.md 3.7).
  *
- * From the base, every line of the current level (axes, then directions in
- * which 2, 3, ... parameters change at once) that was not yet searched from
- * this base is searched at the same time; a stage holds the next points of
- * all of them. line_search: full takes every unmeasured point of each line
- * (the reference application's "39 points" first stage); ippe takes the
- * four tri points, then per_line IPPE suggestions of each line per stage.
- * When the level's lines are finished the base moves to the best point
- * found if it is strictly better (keeping the level), else the level rises;
- * the search ends when the top level brings no improvement, or, with
- * restarts N (dsice-algorithm.md 4 #14, ours), starts again up to N times
- * from a seeded random point not yet measured, keeping every measured point:
- * a way out of the local minimum where the level-wise search stops. With
- * start_samples N (ours), the first stage also holds N seeded random
- * points and the search starts from the best of the stage. */
+ * From the base, the lines of the current level (axes, then directions in
+ * which 2, 3, ... parameters change at once) that were not yet searched
+ * from this base are searched at the same time; a stage holds the next
+ * points of all of them. line_search: full takes every unmeasured point of
+ * each line (the reference application's "39 points" first stage); ippe
+ * takes the four tri points, then per_line IPPE suggestions of each line
+ * per stage. When the level's lines are finished the base moves to the
+ * best point found if it is strictly better (keeping the level), else the
+ * level rises; the search ends when the top level brings no improvement.
+ *
+ * Ours, on by default (docs/algorithm.md says why, with figures):
+ * - start: design. The first stage is the centre and a seeded maximin
+ *   design over the feasible points (design.c); the search starts from the
+ *   best of it. start: centre is the specified start.
+ * - line_order: predicted. An additive model of every result (model.c)
+ *   orders a round's lines by the best value it predicts on each, and the
+ *   lines are searched in waves of `wave` lines: after a wave the base
+ *   moves if a line found a better point, else the next wave follows, so a
+ *   level still ends only when all its lines brought nothing.
+ * - restarts: auto. With max_evaluations, when the search would end it
+ *   starts again (dsice-algorithm.md 4 #14), keeping every measured point,
+ *   until the budget is spent: from the point the model predicts best among
+ *   the seeded random unmeasured candidates farthest from what was
+ *   measured.
+ * With start_samples N the first stage also holds N seeded random points. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -21,7 +32,9 @@
 
 #include "../quadfit.h"
 #include "common.h"
+#include "design.h"
 #include "lines.h"
+#include "model.h"
 #include "ictune/search.h"
 
 typedef struct dsice {
@@ -46,6 +59,12 @@ typedef struct dsice {
     uint64_t *samples;          /* start_samples: random points of stage 1 */
     size_t nsamples;
     int sampling;               /* the first stage is out */
+    int predicted;              /* line_order: predicted */
+    size_t wave;                /* lines a wave; 0: all */
+    size_t wave_end;            /* the current wave: lines [0, wave_end) */
+    int restart_predicted;      /* restart_from: predicted */
+    ict__model_t model;
+    double *score;              /* a score per line, scratch */
 } dsice_t;
 
 extern const ict_strategy_t ict_strategy_dsice;
@@ -55,12 +74,38 @@ static const ict_option_info_t options[] = {
                             "suggestions per line per stage) or full (whole "
                             "lines in one stage)"},
     {"per_line", "1", "IPPE suggestions taken from each line per stage"},
+    ICT__START_OPTION("design", ", or design (the centre and a seeded "
+                      "space-filling set of points in the first stage; the "
+                      "search starts from the best)"),
+    {"design_points", "auto", "points of start: design, the centre "
+                              "included (auto: 2 a parameter and 2, 10 to 24)"},
     {"start_samples", "0", "the first stage also measures this many seeded "
                            "random points; the search starts from the best"},
-    {"restarts", "0", "when the search ends, start again from a random "
-                      "unmeasured point (seeded by seed) up to this many "
-                      "times, while the budget lasts"},
+    {"line_order", "predicted", "predicted (the lines a model of every "
+                                "result predicts best first, in waves) or "
+                                "given (the specified order, a level at "
+                                "once)"},
+    {"wave", "auto", "lines searched before the base may move (0: all of "
+                     "the level; auto: one a parameter with line_order: "
+                     "predicted, else 0)"},
+    {"restarts", "auto", "when the search ends, start again from an "
+                         "unmeasured point up to this many times, while the "
+                         "budget lasts (auto: no limit with max_evaluations, "
+                         "else 0)"},
+    {"restart_from", "predicted", "predicted (of 256 seeded random "
+                                  "unmeasured points, the quarter farthest "
+                                  "from those measured, the best the model "
+                                  "predicts) or random"},
     ICT__DSICE_OPTIONS,
+    {NULL, NULL, NULL},
+};
+
+/* Files written before these options existed ran as: */
+static const ict_option_info_t legacy[] = {
+    {"restarts", "0", NULL},
+    {"line_order", "given", NULL},
+    {"wave", "0", NULL},
+    {"restart_from", "random", NULL},
     {NULL, NULL, NULL},
 };
 
@@ -75,10 +120,16 @@ static int draw_samples(dsice_t *d, size_t n)
     ict__rng_seed(&r, d->o.seed ^ 0x53616d706c657321ull);
     if (n > size - 1)
         n = size - 1;
-    d->samples = malloc((n ? n : 1) * sizeof *d->samples);
+    void *grown = realloc(d->samples, (d->nsamples + n + 1) * sizeof *d->samples);
+    if (!grown)
+        return -ENOMEM;
+    d->samples = grown;
+    n += d->nsamples;
     if (!d->samples || ict_db_new(&taken))
         return -ENOMEM;
     int rc = ict_db_put(taken, d->base_flat, 0, 0, 0);
+    for (size_t i = 0; i < d->nsamples && !rc; i++)
+        rc = ict_db_put(taken, d->samples[i], 0, 0, 0);
     uint64_t f;
     while (!rc && d->nsamples < n &&
            !ict__random_point(c->space, &r, c->known_feasible, c->feasible_ud,
@@ -116,7 +167,7 @@ static int init(void *priv, const ict_strategy_ctx_t *ctx, ict_error_t *err)
     dsice_t *d = priv;
     d->ctx = ctx;
     d->D = ict_space_dims(ctx->space);
-    int rc = ict__dsice_opts(ctx, &ict_strategy_dsice, &d->o, err);
+    int rc = ict__dsice_opts(ctx, &ict_strategy_dsice, 1, &d->o, err);
     if (rc)
         return rc;
     int mode;
@@ -129,9 +180,32 @@ static int init(void *priv, const ict_strategy_ctx_t *ctx, ict_error_t *err)
                              &pl, err)))
         return rc;
     d->per_line = (size_t)pl;
-    if ((rc = ict_option_int(ctx, &ict_strategy_dsice, "restarts", 0,
-                             (long long)1 << 40, &d->restarts_left, err)))
+    rc = ict_option_int_auto(ctx, &ict_strategy_dsice, "restarts", 0,
+                             (long long)1 << 40, &d->restarts_left, err);
+    if (rc < 0)
         return rc;
+    if (rc == 1)
+        d->restarts_left = ctx->config->max_evaluations > 0 ? (long long)1 << 40 : 0;
+    if ((rc = ict_option_choice(ctx, &ict_strategy_dsice, "restart_from",
+                                "random|predicted", &d->restart_predicted, err)))
+        return rc;
+    if ((rc = ict_option_choice(ctx, &ict_strategy_dsice, "line_order",
+                                "given|predicted", &d->predicted, err)))
+        return rc;
+    long long wv = 0;
+    rc = ict_option_int_auto(ctx, &ict_strategy_dsice, "wave", 0, 1000000,
+                             &wv, err);
+    if (rc < 0)
+        return rc;
+    d->wave = rc == 1 ? (d->predicted ? (size_t)ict__var_axes(ctx->space) : 0)
+                      : (size_t)wv;
+    long long dp = 0;
+    rc = ict_option_int_auto(ctx, &ict_strategy_dsice, "design_points", 1,
+                             1000000, &dp, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 1)
+        dp = (long long)ict__design_size(ctx->space);
     ict__rng_seed(&d->rng, d->o.seed ^ 0x5265737461727473ull);
     long long ns;
     if ((rc = ict_option_int(ctx, &ict_strategy_dsice, "start_samples", 0,
@@ -141,13 +215,26 @@ static int init(void *priv, const ict_strategy_ctx_t *ctx, ict_error_t *err)
     d->tmp = calloc(d->D ? d->D : 1, sizeof *d->tmp);
     if (!d->base || !d->tmp || (rc = ict_db_new(&d->searched)))
         return -ENOMEM;
-    rc = ict__start_point(ctx->space, d->o.start_random, d->o.seed,
-                          ctx->known_feasible, ctx->feasible_ud, d->base);
+    if ((rc = ict__model_init(&d->model, ctx->space)))
+        return rc;
+    rc = ict__start_point(ctx->space, d->o.start == ICT__START_RANDOM,
+                          d->o.seed, ctx->known_feasible, ctx->feasible_ud,
+                          d->base);
     if (rc)
         return rc;
     d->base_flat = ict_space_flat(ctx->space, d->base);
     d->base_y = INFINITY;
     d->k = 1;
+    if (d->o.start == ICT__START_DESIGN && dp > 1) {
+        d->samples = malloc((size_t)dp * sizeof *d->samples);
+        if (!d->samples)
+            return -ENOMEM;
+        if ((rc = ict__design(ctx->space, (size_t)dp - 1, d->o.seed,
+                              ctx->known_feasible, ctx->feasible_ud,
+                              &d->base_flat, 1, d->samples, &d->nsamples)))
+            return rc;
+        d->sampling = 1;
+    }
     return ns ? draw_samples(d, (size_t)ns) : 0;
 }
 
@@ -169,6 +256,8 @@ static void fini(void *priv)
     free(d->tmp);
     free(d->buf);
     free(d->samples);
+    free(d->score);
+    ict__model_fini(&d->model);
     ict_db_free(d->searched);
 }
 
@@ -257,6 +346,43 @@ static int prior_apply(dsice_t *d, const prior_t *p, ict__line_t *L)
     return 0;
 }
 
+/* line_order: predicted. Each line's score is the best value the model
+ * predicts at its unmeasured points; the lines are sorted by it (stable:
+ * ties keep the level-major order). Without a model, nothing changes. */
+static int order_lines(dsice_t *d)
+{
+    const ict_strategy_ctx_t *c = d->ctx;
+    int rc = ict__model_fit(&d->model, c->space, c->db);
+    if (rc || !d->model.n || d->nlines < 2)
+        return rc;
+    free(d->score);
+    d->score = malloc(d->nlines * sizeof *d->score);
+    if (!d->score)
+        return -ENOMEM;
+    for (size_t i = 0; i < d->nlines; i++) {
+        const ict__line_t *L = &d->lines[i];
+        double best = INFINITY;
+        for (size_t p = 0; p < L->n; p++) {
+            if (ict_db_get(c->db, L->flat[p]) ||
+                (c->known_feasible && !c->known_feasible(c->feasible_ud, L->flat[p])))
+                continue;
+            ict_space_unflat(c->space, L->flat[p], d->tmp);
+            best = fmin(best, ict__model_at(&d->model, d->tmp));
+        }
+        d->score[i] = best;
+    }
+    for (size_t i = 1; i < d->nlines; i++)
+        for (size_t j = i; j > 0 && d->score[j - 1] > d->score[j]; j--) {
+            ict__line_t t = d->lines[j];
+            d->lines[j] = d->lines[j - 1];
+            d->lines[j - 1] = t;
+            double v = d->score[j];
+            d->score[j] = d->score[j - 1];
+            d->score[j - 1] = v;
+        }
+    return 0;
+}
+
 /* Lines of levels 1..k through the base, not yet searched from it. */
 static int setup_round(dsice_t *d)
 {
@@ -320,17 +446,21 @@ static int setup_round(dsice_t *d)
             d->lines[j] = d->lines[j - 1];
             d->lines[j - 1] = t;
         }
+    if (d->predicted && (rc = order_lines(d)))
+        return rc;
+    d->wave_end = d->wave && d->wave < d->nlines ? d->wave : d->nlines;
     d->round = 1;
     return 0;
 }
 
-/* All lines of the round are finished: move or escalate. 1 = search over. */
-static int end_round(dsice_t *d)
+/* The lines of the wave are finished: move, open the next wave, or
+ * escalate. 1 = search over. */
+static int end_wave(dsice_t *d)
 {
     int rc = 0;
     size_t best_line = SIZE_MAX, best_pos = 0;
     double best_y = d->base_y;
-    for (size_t i = 0; i < d->nlines; i++) {
+    for (size_t i = 0; i < d->wave_end; i++) {
         if ((rc = ict_db_put(d->searched, d->lines[i].code, 0, 0, 0)) &&
             rc != -EEXIST)
             return rc;
@@ -353,6 +483,12 @@ static int end_round(dsice_t *d)
             return rc;
         return 0;
     }
+    if (d->wave_end < d->nlines) {
+        d->wave_end += d->wave;
+        if (d->wave_end > d->nlines)
+            d->wave_end = d->nlines;
+        return 0;
+    }
     free_lines(d);
     if (d->k >= d->o.max_level)
         return 1;
@@ -362,11 +498,12 @@ static int end_round(dsice_t *d)
 
 static int push_stage(dsice_t *d, ict_stage_t *st)
 {
-    /* Round-robin over the unfinished lines, level by level. */
+    /* Round-robin over the unfinished lines of the wave, level by level
+     * (line_order: predicted: in the predicted order). */
     size_t i = 0;
-    while (i < d->nlines) {
+    while (i < d->wave_end) {
         size_t j = i;
-        while (j < d->nlines && d->lines[j].nnz == d->lines[i].nnz)
+        while (j < d->wave_end && (d->predicted || d->lines[j].nnz == d->lines[i].nnz))
             j++;
         size_t depth = 0;
         for (int more = 1; more; depth++) {
@@ -399,6 +536,77 @@ static int push_stage(dsice_t *d, ict_stage_t *st)
     return 0;
 }
 
+/* restart_from: predicted. Of RESTART_POOL seeded random unmeasured
+ * points (*f is the first), the quarter farthest from every measured point
+ * (a restart is for a region the search has not seen), and of those the
+ * one the model predicts best. */
+#define RESTART_POOL 256
+static int restart_point(dsice_t *d, uint64_t *f)
+{
+    const ict_strategy_ctx_t *c = d->ctx;
+    size_t D = d->D, n = 1;
+    uint64_t cand[RESTART_POOL];
+    double far[RESTART_POOL];
+    cand[0] = *f;
+    while (n < RESTART_POOL &&
+           !ict__random_point(c->space, &d->rng, c->known_feasible,
+                              c->feasible_ud, c->db, &cand[n]))
+        n++;
+    int rc = ict__model_fit(&d->model, c->space, c->db);
+    double *x = malloc(n * (D ? D : 1) * sizeof *x), *m = malloc((D ? D : 1) * sizeof *m);
+    if (rc || !x || !m) {
+        free(x);
+        free(m);
+        return rc ? rc : -ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        ict_space_unflat(c->space, cand[i], d->tmp);
+        for (size_t a = 0; a < D; a++) {
+            size_t nv = ict_space_count(c->space, a);
+            x[i * D + a] = nv > 1 ? (double)d->tmp[a] / (double)(nv - 1) : 0;
+        }
+        far[i] = INFINITY;
+    }
+    size_t it = 0;
+    for (const ict_db_entry_t *e; (e = ict_db_iter(c->db, &it));) {
+        ict_space_unflat(c->space, e->flat, d->tmp);
+        for (size_t a = 0; a < D; a++) {
+            size_t nv = ict_space_count(c->space, a);
+            m[a] = nv > 1 ? (double)d->tmp[a] / (double)(nv - 1) : 0;
+        }
+        for (size_t i = 0; i < n; i++) {
+            double s = 0;
+            for (size_t a = 0; a < D; a++)
+                s += (x[i * D + a] - m[a]) * (x[i * D + a] - m[a]);
+            far[i] = fmin(far[i], s);
+        }
+    }
+    /* the distance of the quarter's nearest: the n/4-th largest */
+    size_t keep = n / 4 ? n / 4 : 1;
+    double cut = -1;
+    for (size_t i = 0; i < n; i++) {
+        size_t above = 0;
+        for (size_t j = 0; j < n; j++)
+            above += far[j] > far[i];
+        if (above < keep && (cut < 0 || far[i] < cut))
+            cut = far[i];
+    }
+    double best = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        if (far[i] < cut)
+            continue;
+        ict_space_unflat(c->space, cand[i], d->tmp);
+        double v = d->model.n ? ict__model_at(&d->model, d->tmp) : 0;
+        if (v < best) {
+            best = v;
+            *f = cand[i];
+        }
+    }
+    free(x);
+    free(m);
+    return 0;
+}
+
 /* A new base at a random unmeasured point, level 1, nothing searched from
  * it. 1: no such point is left (the search is over); < 0: an error. */
 static int restart(dsice_t *d)
@@ -408,8 +616,10 @@ static int restart(dsice_t *d)
     if (ict__random_point(c->space, &d->rng, c->known_feasible,
                           c->feasible_ud, c->db, &f))
         return 1;
-    int rc = reset_searched(d);
-    if (rc)
+    int rc = 0;
+    if (d->restart_predicted && (rc = restart_point(d, &f)))
+        return rc;
+    if ((rc = reset_searched(d)))
         return rc;
     d->restarts_left--;
     d->base_flat = f;
@@ -445,7 +655,7 @@ static int next(void *priv, ict_stage_t *st, ict_error_t *err)
             return ict_errorf(err, rc, "dsice: cannot set up the lines of "
                               "level %d", d->k);
         int open = 0;
-        for (size_t i = 0; i < d->nlines; i++)
+        for (size_t i = 0; i < d->wave_end; i++)
             open |= !d->lines[i].finished;
         if (open) {
             st->level = d->k;
@@ -454,7 +664,7 @@ static int next(void *priv, ict_stage_t *st, ict_error_t *err)
             if (st->n)
                 return 0;
         }
-        rc = end_round(d);
+        rc = end_wave(d);
         if (rc < 0)
             return rc;
         if (rc == 1) {
@@ -522,6 +732,7 @@ const ict_strategy_t ict_strategy_dsice = {
             "base at once, each searched with IPPE",
     .priv_size = sizeof(dsice_t),
     .options = options,
+    .legacy = legacy,
     .init = init,
     .next = next,
     .observe = observe,

@@ -38,6 +38,7 @@ typedef struct seq {
 extern const ict_strategy_t ict_strategy_dsice_seq;
 
 static const ict_option_info_t options[] = {
+    ICT__START_OPTION("centre", ""),
     ICT__DSICE_OPTIONS,
     {NULL, NULL, NULL},
 };
@@ -47,13 +48,13 @@ static int init(void *priv, const ict_strategy_ctx_t *ctx, ict_error_t *err)
     seq_t *q = priv;
     q->ctx = ctx;
     q->D = ict_space_dims(ctx->space);
-    int rc = ict__dsice_opts(ctx, &ict_strategy_dsice_seq, &q->o, err);
+    int rc = ict__dsice_opts(ctx, &ict_strategy_dsice_seq, 0, &q->o, err);
     if (rc)
         return rc;
     q->base = calloc(q->D ? q->D : 1, sizeof *q->base);
     if (!q->base || ict_db_new(&q->searched))
         return -ENOMEM;
-    if ((rc = ict__start_point(ctx->space, q->o.start_random, q->o.seed,
+    if ((rc = ict__start_point(ctx->space, q->o.start == ICT__START_RANDOM, q->o.seed,
                                ctx->known_feasible, ctx->feasible_ud, q->base)))
         return rc;
     q->base_flat = ict_space_flat(ctx->space, q->base);

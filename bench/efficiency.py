@@ -3,7 +3,7 @@
 
 usage: /usr/bin/python3 bench/efficiency.py [--ictune PATH] [--seeds 20]
            [--budget 800] [--spaces a,b] [--smoke] [--no-optuna]
-           [--check-fast]
+           [--no-tpe-failed] [--check-fast]
 
 For each complete space of the benchmark hub (converted by bench/run.sh into
 bench/work/NAME.csv and NAME.yaml), every method gets `budget` evaluations:
@@ -294,7 +294,8 @@ def main():
             labels = {"tpe": "Optuna TPE (infeasible as failed)",
                       "tpe-c-mv": "Optuna TPE multivariate (infeasible as constraint violations)",
                       "random": "Optuna random"}
-            for sampler in ("tpe", "tpe-c-mv", "random"):
+            samplers = ("tpe-c-mv", "random") if "--no-tpe-failed" in sys.argv else ("tpe", "tpe-c-mv", "random")
+            for sampler in samplers:
                 ns, nb = (tpe_seeds, tpe_budget) if sampler != "random" else (seeds, budget)
                 curves = pool.map(optuna_curve, [(space, sampler, s, nb) for s in range(1, ns + 1)])
                 label = "%s, %d seeds" % (labels[sampler], ns)

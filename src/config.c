@@ -737,11 +737,13 @@ static int parse_search(ctx_t *x, yaml_node_t *map)
 
 static int parse_limits(ctx_t *x, yaml_node_t *map)
 {
-    static const char *const keys[] = {"timeout", "retries", NULL};
+    static const char *const keys[] = {"timeout", "retries",
+                                       "max_failures_in_a_row", NULL};
     int rc = check_keys(x, map, "limits", keys);
     if (rc)
         return rc;
     yaml_node_t *t = get(x, map, "timeout"), *r = get(x, map, "retries");
+    yaml_node_t *mf = get(x, map, "max_failures_in_a_row");
     char fb[96];
     if (t && (!scalar(t) || ict_parse_duration(scalar(t), &x->c->timeout)))
         return fail(x, t, "limits.timeout: found %s; expected a duration "
@@ -752,6 +754,12 @@ static int parse_limits(ctx_t *x, yaml_node_t *map)
         if ((rc = get_int(x, r, "limits.retries", 0, 100, &v)))
             return rc;
         x->c->retries = (int)v;
+    }
+    if (mf) {
+        long long v;
+        if ((rc = get_int(x, mf, "limits.max_failures_in_a_row", 0, 1000000000, &v)))
+            return rc;
+        x->c->max_failures = (int)v;
     }
     return 0;
 }
@@ -920,6 +928,7 @@ int ict_config_parse(const char *name, const char *text, size_t len,
     c->text = malloc(len + 1);
     c->strategy = strdup("dsice");
     c->gpus_share = 1;
+    c->max_failures = 10;
     if (!c->path || !c->text || !c->strategy) {
         ict_config_free(c);
         return -ENOMEM;

@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -85,6 +87,7 @@ struct ict_run {
     pend_t *running;            /* per worker; id UINT64_MAX when idle */
     int nrunning;
     ict_db_t *attempts;         /* flat -> attempts made (y) */
+    int fails_in_a_row;         /* final FAILED results since the last other */
     ict_db_t *final;            /* flat -> row index in the file (order) */
     ict_record_t *rows;
     size_t nrows;
@@ -359,6 +362,45 @@ static int not_measured(master_t *m, const ict_raw_result_t *r,
                       (unsigned long long)p->id, pt, reason, r->run_dir);
 }
 
+/* The last non-empty line of run_dir/stderr (at most 160 bytes of it,
+ * non-printable bytes as '?'), or "" when there is none to read. */
+static void stderr_tail(const char *run_dir, char *out, size_t size)
+{
+    char path[ICT_PATH_MAX + 16], buf[4096];
+    out[0] = 0;
+    if (!run_dir[0] || size < 2)
+        return;
+    snprintf(path, sizeof path, "%s/stderr", run_dir);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    struct stat sb;
+    ssize_t n = 0;
+    if (!fstat(fd, &sb) && S_ISREG(sb.st_mode)) {
+        off_t at = sb.st_size > (off_t)sizeof buf ? sb.st_size - (off_t)sizeof buf : 0;
+        n = pread(fd, buf, sizeof buf, at);
+    }
+    close(fd);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' ||
+                     buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+        n--;
+    if (n <= 0)
+        return;
+    ssize_t b = n;
+    while (b > 0 && buf[b - 1] != '\n')
+        b--;
+    size_t len = (size_t)(n - b), max = size - 1 < 160 ? size - 1 : 160;
+    if (len > max) {
+        b = n - (ssize_t)max;
+        len = max;
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)buf[b + (ssize_t)i];
+        out[i] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+    }
+    out[len] = 0;
+}
+
 /* Classify, record (flushed), then retry or tell the search. */
 static int settle(master_t *m, const pend_t *pp, ict_raw_result_t *r,
                   int job_stopped, ict_error_t *err)
@@ -449,10 +491,29 @@ static int settle(master_t *m, const pend_t *pp, ict_raw_result_t *r,
         pend_t again = {p.flat, p.sid, p.attempt + 1, 0, 0, p.sid};
         return push(m, again);
     }
-    if (st != ICT_STATUS_OK && st != ICT_STATUS_INFEASIBLE)
-        say(m, "evaluation %llu (%s) %s after %d attempt%s: %s",
+    if (st != ICT_STATUS_OK && st != ICT_STATUS_INFEASIBLE) {
+        char tail[161];
+        stderr_tail(r->run_dir, tail, sizeof tail);
+        say(m, "evaluation %llu (%s) %s after %d attempt%s: %s; run folder %s%s%s%s",
             (unsigned long long)p.id, pt, ict_status_name(st), p.attempt,
-            p.attempt > 1 ? "s" : "", reason);
+            p.attempt > 1 ? "s" : "", reason, r->run_dir,
+            tail[0] ? "; stderr ends: '" : "", tail, tail[0] ? "'" : "");
+        /* a table's failed cells are data, not a broken command */
+        if (!m->virt && ++m->fails_in_a_row >= c->max_failures && c->max_failures > 0)
+            return ict_errorf(err, -ECANCELED, "%d evaluations in a row failed, "
+                              "the last: evaluation %llu (%s): %s (run folder "
+                              "%s%s%s%s); stopping before the budget goes the "
+                              "same way: run the command by hand in that "
+                              "folder, fix it, then resume with --resume "
+                              "(or raise limits.max_failures_in_a_row, %d, "
+                              "if such failures are expected)",
+                              m->fails_in_a_row, (unsigned long long)p.id, pt,
+                              reason, r->run_dir,
+                              tail[0] ? "; its stderr ends: '" : "", tail,
+                              tail[0] ? "'" : "", c->max_failures);
+    } else {
+        m->fails_in_a_row = 0;
+    }
     if (st == ICT_STATUS_OK && (rc = keep_metrics(m, p.flat, m->values + 1)))
         return rc;
     if (m->look) {

@@ -254,6 +254,12 @@ int ict_cmd_run(int argc, char **argv)
     switch (s.outcome) {
     case ICT_RUN_FINISHED:
     case ICT_RUN_BUDGET:
+        if (!rc && !s.has_best) {
+            fprintf(stderr, "ictune: no valid evaluation: every evaluation "
+                    "failed or broke a constraint (see the lines above and "
+                    "the run folders' stderr)\n");
+            return ICT_EXIT_FAILURE;
+        }
         return rc ? ICT_EXIT_FAILURE : ICT_EXIT_OK;
     case ICT_RUN_STOPPED:
         return ICT_EXIT_RESUMABLE;

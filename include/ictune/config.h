@@ -65,6 +65,7 @@ typedef struct ict_config {
     int64_t max_evaluations;    /* 0: no limit */
     double timeout;             /* seconds; 0: none */
     int retries;
+    int max_failures;           /* limits.max_failures_in_a_row; 0: none */
     int gpus_none;              /* gpus: none -> CPU-only workers */
     int gpus_share;             /* workers per GPU allowed (default 1) */
 } ict_config_t;

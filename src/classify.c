@@ -135,8 +135,9 @@ ict_status_t ict_classify(const ict_config_t *c, const ict_raw_result_t *r,
             return ICT_STATUS_BAD_RESULT;
         }
         if (!ict_constraint_holds(q, v)) {
-            snprintf(reason, size, "constraint '%s' broken: %s = %g", q->text,
-                     q->metric, v);
+            char b[32];
+            snprintf(reason, size, "constraint '%s' broken: %s = %s", q->text,
+                     q->metric, ict_number_format(v, b, sizeof b));
             return ICT_STATUS_INFEASIBLE;
         }
     }

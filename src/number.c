@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,4 +56,14 @@ int ict_parse_decimal(const char *s, size_t n, double *out)
         return ICT_NUMBER_RANGE;
     *out = v;
     return ICT_NUMBER_OK;
+}
+
+char *ict_number_format(double v, char *buf, size_t size)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (prec == 17 || strtod(buf, NULL) == v || v != v)
+            break;
+    }
+    return buf;
 }

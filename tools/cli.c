@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ictune/number.h"
 #include "cli.h"
 #include "ictune/strategy.h"
 
@@ -93,8 +94,10 @@ void ict_cli_json_number(FILE *f, double v)
 {
     if (v != v || v == 1.0 / 0.0 || v == -1.0 / 0.0)
         fputs("null", f);
-    else
-        fprintf(f, "%.17g", v);
+    else {
+        char b[32];
+        fputs(ict_number_format(v, b, sizeof b), f);
+    }
 }
 
 void ict_cli_json_string(FILE *f, const char *s)

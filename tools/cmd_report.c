@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ictune/number.h"
 #include "cli.h"
 #include "ictune/store.h"
 
@@ -47,9 +48,10 @@ static void point_text(const rep_t *r, uint64_t flat, char *buf, size_t size)
 
 static void num(FILE *f, double v)
 {
+    char b[32];
     if (isnan(v))
         return;
-    fprintf(f, "%.17g", v);
+    fputs(ict_number_format(v, b, sizeof b), f);
 }
 
 /* One field of a record as a CSV cell. */
@@ -264,6 +266,10 @@ int ict_cmd_report(int argc, char **argv)
         code = ec == 0 ? 0 : ec == ICT_EXIT_RESUMABLE ? ICT_EXIT_RESUMABLE : ICT_EXIT_FAILURE;
         goto out;
     }
+    /* CSV on stdout is CSV only: the summary then goes nowhere */
+    FILE *sum = csv && !strcmp(csv, "-") ? fopen("/dev/null", "w") : stdout;
+    if (!sum)
+        sum = stderr;
     /* best: the first row with the best valid objective */
     long best = -1;
     size_t count[ICT_STATUS_COUNT] = {0};
@@ -284,44 +290,44 @@ int ict_cmd_report(int argc, char **argv)
             best = (long)i;
     }
     char pt[2048];
-    printf("results: %s (%s, %zu rows, %zu job segment%s)\n", path, c->name,
+    fprintf(sum, "results: %s (%s, %zu rows, %zu job segment%s)\n", path, c->name,
            r.n, njobs, njobs == 1 ? "" : "s");
     if (best >= 0) {
         const ict_record_t *b = &r.rows[best];
         point_text(&r, b->flat, pt, sizeof pt);
-        printf("best %s = %.10g at %s (evaluation %lld, stage %ld%s)", c->objective,
+        fprintf(sum, "best %s = %.10g at %s (evaluation %lld, stage %ld%s)", c->objective,
                b->objective, pt, (long long)b->id, b->stage,
                b->speculative ? b->stage ? ", run ahead of the search" :
                                            ", a speculative row the search has "
                                            "not taken" : "");
         for (size_t k = 0; k < c->n_metrics; k++)
             if (!isnan(b->metrics[k]))
-                printf(", %s = %.10g", c->metrics[k], b->metrics[k]);
-        putchar('\n');
+                fprintf(sum, ", %s = %.10g", c->metrics[k], b->metrics[k]);
+        fputc('\n', sum);
     } else {
-        printf("no valid evaluation\n");
+        fprintf(sum, "no valid evaluation\n");
     }
-    printf("evaluations per status:");
+    fprintf(sum, "evaluations per status:");
     for (int s = 0; s < ICT_STATUS_COUNT; s++)
         if (count[s])
-            printf(" %s %zu", ict_status_name(s), count[s]);
-    putchar('\n');
-    printf("evaluations per level:");
+            fprintf(sum, " %s %zu", ict_status_name(s), count[s]);
+    fputc('\n', sum);
+    fprintf(sum, "evaluations per level:");
     for (int l = 0; l <= maxlevel; l++) {
         size_t n = 0;
         for (size_t i = 0; i < r.n; i++)
             n += r.rows[i].level == l;
-        printf(" %d:%zu", l, n);
+        fprintf(sum, " %d:%zu", l, n);
     }
-    putchar('\n');
-    printf("evaluations per stage:");
+    fputc('\n', sum);
+    fprintf(sum, "evaluations per stage:");
     for (long s = 1; s <= maxstage; s++) {
         size_t n = 0;
         for (size_t i = 0; i < r.n; i++)
             n += r.rows[i].stage == s;
-        printf(" %ld:%zu", s, n);
+        fprintf(sum, " %ld:%zu", s, n);
     }
-    putchar('\n');
+    fputc('\n', sum);
     size_t sp = 0, sp_taken = 0;
     double sp_s = 0, sp_taken_s = 0;
     for (size_t i = 0; i < r.n; i++)
@@ -335,7 +341,7 @@ int ict_cmd_report(int argc, char **argv)
             }
         }
     if (sp)
-        printf("speculative: %zu evaluations run ahead of the search, %zu "
+        fprintf(sum, "speculative: %zu evaluations run ahead of the search, %zu "
                "taken by it, %zu not (%.4g of %.4g GPU-hours)\n", sp, sp_taken,
                sp - sp_taken, (sp_s - sp_taken_s) / 3600, sp_s / 3600);
     double wall = 0, capacity = 0;
@@ -351,12 +357,12 @@ int ict_cmd_report(int argc, char **argv)
         wall += span;
         capacity += span * workers;
     }
-    printf("work: %.4g GPU-hours (%.1f s of evaluations) over %.1f s of wall "
+    fprintf(sum, "work: %.4g GPU-hours (%.1f s of evaluations) over %.1f s of wall "
            "time in %zu segment%s; workers busy %.1f%%\n", busy / 3600, busy,
            wall, njobs, njobs == 1 ? "" : "s",
            capacity > 0 ? 100 * busy / capacity : 0);
     if (top > 0 && best >= 0) {
-        printf("top %ld:\n", top);
+        fprintf(sum, "top %ld:\n", top);
         size_t *ord = malloc(r.n * sizeof *ord), m = 0;
         for (size_t i = 0; ord && i < r.n; i++)
             if (r.rows[i].status == ICT_STATUS_OK && isfinite(r.rows[i].objective))
@@ -371,11 +377,13 @@ int ict_cmd_report(int argc, char **argv)
         for (size_t i = 0; ord && i < m && i < (size_t)top; i++) {
             const ict_record_t *e = &r.rows[ord[i]];
             point_text(&r, e->flat, pt, sizeof pt);
-            printf("  %2zu. %s = %.10g  %s  (evaluation %lld)\n", i + 1,
+            fprintf(sum, "  %2zu. %s = %.10g  %s  (evaluation %lld)\n", i + 1,
                    c->objective, e->objective, pt, (long long)e->id);
         }
         free(ord);
     }
+    if (sum != stdout && sum != stderr)
+        fclose(sum);
     if (csv && (code = write_csv(&r, csv)))
         goto out;
     if (plotdir && (code = plot(&r, plotdir)))

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ictune/number.h"
 #include "cli.h"
 #include "ictune/simulate.h"
 
@@ -52,12 +53,14 @@ static int on_eval(void *ud, const ict_sim_eval_t *ev)
         fputc(',', t->f);
         ict_cli_csv_field(t->f, ict_space_value(s, a, (size_t)t->idx[a])->text);
     }
+    char b1[32], b2[32];
     if (ev->value == ev->value)
-        fprintf(t->f, ",%.17g", ev->value);
+        fprintf(t->f, ",%s", ict_number_format(ev->value, b1, sizeof b1));
     else
         fputs(",", t->f);
-    fprintf(t->f, ",%s,%.17g,%.17g,%ld,%d\n", ict_status_name(ev->status),
-            ev->start, ev->end, ev->worker, ev->speculative);
+    fprintf(t->f, ",%s,%s,%s,%ld,%d\n", ict_status_name(ev->status),
+            ict_number_format(ev->start, b1, sizeof b1),
+            ict_number_format(ev->end, b2, sizeof b2), ev->worker, ev->speculative);
     return ferror(t->f) ? -EIO : 0;
 }
 

@@ -1,4 +1,5 @@
 /* ictune.c - main(): the table of subcommands, help and version. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,6 +46,10 @@ static const command_t *find(const char *name)
 
 int main(int argc, char **argv)
 {
+    /* a closed pipe on stdout (ictune run ... | head) must not kill a run:
+     * writes then fail with EPIPE and the run goes on (programs get the
+     * default action back: spawn.c resets every signal) */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         fputs(usage, stderr);
         return ICT_EXIT_USAGE;

@@ -20,4 +20,8 @@ enum {
 /* Parse the n bytes at s (no NUL needed); *out only on ICT_NUMBER_OK. */
 int ict_parse_decimal(const char *s, size_t n, double *out);
 
+/* v in the shortest "%.Ng" form that reads back as exactly v (0.1, not
+ * 0.10000000000000001); buf should hold 32 bytes. Returns buf. */
+char *ict_number_format(double v, char *buf, size_t size);
+
 #endif

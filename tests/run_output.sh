@@ -1,0 +1,38 @@
+#!/bin/sh
+# run_output.sh ICTUNE - what a user reads (issue 19): `report --csv -`
+# writes CSV only, every row with the header's number of fields; numbers in
+# the CSV and in the messages are the shortest that read back exactly (0.3,
+# not 0.30000000000000004); a run piped into `head` is not killed by the
+# closed pipe and records every evaluation.
+ICTUNE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. ./lib.sh
+cd "$tmp"
+cat > prog.sh <<'SH'
+#!/bin/sh
+awk -v x="$1" 'BEGIN { printf "[ictune] score=%.1f\n[ictune] rmse=%.1f\n", 0.1 * x, 0.1 * x + 0.2 }'
+SH
+cat > o.yaml <<YAML
+name: o
+output: o.h5
+workdir: runs
+command: ["sh", "$tmp/prog.sh", "{x}"]
+parameters:
+  x: {from: 0, to: 9, step: 1}
+objective: {metric: score}
+metrics: [rmse]
+constraints: ["rmse < 0.75"]
+search: {strategy: exhaustive, batch: 10}
+YAML
+"$ICTUNE" run o.yaml --jobs 2 --progress 0.1 | head -n 1 > head.txt; rc=$?
+"$ICTUNE" report o.h5 --csv - > rows.csv 2> err.txt; rc2=$?
+ok "a run piped into head: the file has all 10 rows" '[ "$(grep -c ",OK,\|,INFEASIBLE," rows.csv)" = 10 ]'
+ok "report --csv -: exit 0" '[ $rc2 = 0 ]'
+ok "report --csv -: the first line is the header" 'head -n 1 rows.csv | grep -q "^id,"'
+ok "report --csv -: no summary line in the CSV" '! grep -q "^results: \|^best " rows.csv'
+ok "report --csv -: every row has the header's fields" \
+   '[ "$(/usr/bin/python3 -c "import csv,sys; r=list(csv.reader(open(\"rows.csv\"))); print(len(set(len(x) for x in r)), len(r))")" = "1 11" ]'
+ok "CSV numbers are the shortest that read back: 0.3, 0.5 (%.17g: 0.29999999999999999)" \
+   'grep -q ",3,0.3,0.5," rows.csv && ! grep -q "0000000000\|9999999999" rows.csv'
+"$ICTUNE" report o.h5 --csv all.csv --top 0 > /dev/null
+ok "the reason names the metric's value shortest: rmse = 0.8" 'grep -q "broken: rmse = 0.8\b" all.csv'
+done_tests run_output

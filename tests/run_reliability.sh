@@ -236,7 +236,7 @@ ok "lower budget on resume: the best is the file's" 'grep -q "^best f = 1 at x=3
 
 # ---- 13. strict numbers; a and A --------------------------------------
 for m in hex tiny; do
-    conf "$m.yaml" "$m" "$m" "limits: {retries: 0}"
+    conf "$m.yaml" "$m" "$m" "limits: {retries: 0, max_failures_in_a_row: 0}"
     "$ICTUNE" run "$m.yaml" --quiet > /dev/null 2>&1
     ok "$m: BAD_RESULT, never a value" '[ "$("$ICTUNE" report $m.h5 --csv - --top 0 | grep -c ,BAD_RESULT,)" = 12 ]'
 done
@@ -260,7 +260,7 @@ p=$!; sleep 1; kill -HUP $p; wait $p; rc=$?
 ok "SIGHUP: a clean stop (exit 3)" '[ $rc = 3 ] || { cat hup.txt; false; }'
 
 # ---- 15. a program killed by SIGTERM does not stall the others --------
-conf term.yaml term term "limits: {retries: 0}" "search: {strategy: exhaustive, batch: 12}"
+conf term.yaml term term "limits: {retries: 0, max_failures_in_a_row: 0}" "search: {strategy: exhaustive, batch: 12}"
 sed -i '/^search: {strategy: exhaustive, batch: 4}$/d' term.yaml
 t0=$(date +%s.%N)
 "$ICTUNE" run term.yaml --jobs 1 --quiet > term.txt 2>&1

@@ -251,40 +251,39 @@ static const char *option_text(const ict_strategy_ctx_t *ctx,
     return NULL;
 }
 
-int ict_option_int(const ict_strategy_ctx_t *ctx, const ict_strategy_t *s,
-                   const char *key, long long lo, long long hi,
-                   long long *out, ict_error_t *err)
+/* A whole number in [lo, hi], or (auto_ok) "auto": 1 then. */
+static int option_int(const ict_strategy_ctx_t *ctx, const ict_strategy_t *s,
+                      const char *key, long long lo, long long hi, int auto_ok,
+                      long long *out, ict_error_t *err)
 {
     char where[512];
     const char *t = option_text(ctx, s, key, where, sizeof where);
     if (!t)
         return ict_errorf(err, -EINVAL, "%s: no such option", where);
+    if (auto_ok && !strcmp(t, "auto"))
+        return 1;
     char *end;
     long long v = strtoll(t, &end, 10);
     if (end == t || *end || v < lo || v > hi)
-        return ict_errorf(err, -EINVAL, "%s: found '%s'; expected a whole "
-                          "number from %lld to %lld", where, t, lo, hi);
+        return ict_errorf(err, -EINVAL, "%s: found '%s'; expected %sa whole "
+                          "number from %lld to %lld", where, t,
+                          auto_ok ? "auto or " : "", lo, hi);
     *out = v;
     return 0;
+}
+
+int ict_option_int(const ict_strategy_ctx_t *ctx, const ict_strategy_t *s,
+                   const char *key, long long lo, long long hi,
+                   long long *out, ict_error_t *err)
+{
+    return option_int(ctx, s, key, lo, hi, 0, out, err);
 }
 
 int ict_option_int_auto(const ict_strategy_ctx_t *ctx, const ict_strategy_t *s,
                         const char *key, long long lo, long long hi,
                         long long *out, ict_error_t *err)
 {
-    char where[512];
-    const char *t = option_text(ctx, s, key, where, sizeof where);
-    if (!t)
-        return ict_errorf(err, -EINVAL, "%s: no such option", where);
-    if (!strcmp(t, "auto"))
-        return 1;
-    char *end;
-    long long v = strtoll(t, &end, 10);
-    if (end == t || *end || v < lo || v > hi)
-        return ict_errorf(err, -EINVAL, "%s: found '%s'; expected auto or a "
-                          "whole number from %lld to %lld", where, t, lo, hi);
-    *out = v;
-    return 0;
+    return option_int(ctx, s, key, lo, hi, 1, out, err);
 }
 
 int ict_option_double(const ict_strategy_ctx_t *ctx, const ict_strategy_t *s,

@@ -31,7 +31,7 @@ static double dist2(const double *a, const double *b, size_t D)
     return d;
 }
 
-static void scaled(const ict_space_t *s, uint64_t flat, int32_t *idx, double *out)
+void ict__scaled(const ict_space_t *s, uint64_t flat, int32_t *idx, double *out)
 {
     size_t D = ict_space_dims(s);
     ict_space_unflat(s, flat, idx);
@@ -82,11 +82,11 @@ int ict__design(const ict_space_t *s, size_t n, uint64_t seed,
     }
     if (!rc) {
         for (size_t i = 0; i < np; i++) {
-            scaled(s, pool[i], idx, px + i * Dm);
+            ict__scaled(s, pool[i], idx, px + i * Dm);
             md[i] = INFINITY;
         }
         for (size_t i = 0; i < nfixed; i++) {
-            scaled(s, fixed[i], idx, c);
+            ict__scaled(s, fixed[i], idx, c);
             for (size_t j = 0; j < np; j++)
                 md[j] = fmin(md[j], dist2(px + j * Dm, c, D));
         }

@@ -13,6 +13,11 @@
  * space. */
 size_t ict__design_size(const ict_space_t *s);
 
+/* The point at flat as positions scaled to [0, 1] per parameter (0 for a
+ * parameter with one value): the distance of the design and of dsice's
+ * restarts. idx: D scratch entries. */
+void ict__scaled(const ict_space_t *s, uint64_t flat, int32_t *idx, double *out);
+
 /* n more points, distinct, feasible (feasible may be NULL), other than
  * the nfixed given ones, spread by greedy maximin over a seeded pool of
  * random candidates: each next point is the candidate farthest (squared

@@ -560,20 +560,12 @@ static int restart_point(dsice_t *d, uint64_t *f)
         return rc ? rc : -ENOMEM;
     }
     for (size_t i = 0; i < n; i++) {
-        ict_space_unflat(c->space, cand[i], d->tmp);
-        for (size_t a = 0; a < D; a++) {
-            size_t nv = ict_space_count(c->space, a);
-            x[i * D + a] = nv > 1 ? (double)d->tmp[a] / (double)(nv - 1) : 0;
-        }
+        ict__scaled(c->space, cand[i], d->tmp, x + i * D);
         far[i] = INFINITY;
     }
     size_t it = 0;
     for (const ict_db_entry_t *e; (e = ict_db_iter(c->db, &it));) {
-        ict_space_unflat(c->space, e->flat, d->tmp);
-        for (size_t a = 0; a < D; a++) {
-            size_t nv = ict_space_count(c->space, a);
-            m[a] = nv > 1 ? (double)d->tmp[a] / (double)(nv - 1) : 0;
-        }
+        ict__scaled(c->space, e->flat, d->tmp, m);
         for (size_t i = 0; i < n; i++) {
             double s = 0;
             for (size_t a = 0; a < D; a++)

@@ -678,6 +678,78 @@ static int parse_constraints(ctx_t *x, yaml_node_t *seq)
     return 0;
 }
 
+/* restrictions: Python-like conditions on parameter values (expr.h); a
+ * point where one does not hold is not in the space the search sees. */
+#define RESTRICT_LOAD_LIMIT ((uint64_t)1 << 22)   /* points counted at load */
+
+static int parse_restrictions(ctx_t *x, yaml_node_t *n)
+{
+    char fb[96];
+    yaml_node_item_t *items = NULL;
+    size_t cnt = 1;
+    if (n->type == YAML_SEQUENCE_NODE) {
+        items = n->data.sequence.items.start;
+        cnt = (size_t)(n->data.sequence.items.top - items);
+    } else if (!scalar(n)) {
+        return fail(x, n, "restrictions: found %s; expected a list of "
+                    "conditions such as [\"block_x * block_y <= 1024\"]",
+                    found(n, fb, sizeof fb));
+    }
+    ict_config_t *c = x->c;
+    c->restrictions_line = (int)n->start_mark.line + 1;
+    c->restrictions_col = (int)n->start_mark.column + 1;
+    c->restrictions = calloc(cnt + 1, sizeof *c->restrictions);
+    c->restriction_text = calloc(cnt + 1, sizeof *c->restriction_text);
+    if (!c->restrictions || !c->restriction_text)
+        return -ENOMEM;
+    for (size_t i = 0; i < cnt; i++) {
+        yaml_node_t *it = items ? node(x, items[i]) : n;
+        const char *s = scalar(it);
+        if (!s)
+            return fail(x, it, "restrictions, item %zu: found %s; expected a "
+                        "condition in quotes", i + 1, found(it, fb, sizeof fb));
+        ict_error_t e2 = {0};
+        size_t where = 0;
+        int rc = ict_expr_compile(&c->restrictions[i], c->space, s, &where, &e2);
+        if (rc == -ENOMEM)
+            return rc;
+        if (rc) {
+            /* the column inside the scalar, where it is on one line */
+            int quoted = it->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+                         it->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+            size_t line = it->start_mark.line + 1;
+            size_t col = it->start_mark.column + 1;
+            if (it->start_mark.line == it->end_mark.line)
+                col += (size_t)quoted + where;
+            return ict_errorf(x->err, -EINVAL, "%s:%zu:%zu: restrictions, "
+                              "item %zu: %s", x->file, line, col, i + 1,
+                              e2.text);
+        }
+        if (!(c->restriction_text[i] = strdup(s)))
+            return -ENOMEM;
+        c->n_restrictions = i + 1;
+        uint64_t valid = 1;
+        if (ict_restrictions_count(&c->restrictions[i], 1, c->space,
+                                   RESTRICT_LOAD_LIMIT, &valid) == 0 && !valid)
+            return fail(x, it, "restrictions, item %zu: '%s' holds at no "
+                        "point of the space; expected a condition some "
+                        "parameter values meet", i + 1, s);
+    }
+    uint64_t valid = 1;
+    if (cnt > 1 && ict_restrictions_count(c->restrictions, c->n_restrictions,
+                                          c->space, RESTRICT_LOAD_LIMIT,
+                                          &valid) == 0 && !valid)
+        return fail(x, n, "restrictions: together they exclude every point "
+                    "of the space; expected conditions some parameter "
+                    "values meet at once");
+    return 0;
+}
+
+int ict_config_point_valid(const ict_config_t *c, const int32_t *idx)
+{
+    return ict_restrictions_hold(c->restrictions, c->n_restrictions, idx);
+}
+
 /* ---- search and limits -------------------------------------------------- */
 
 /* search: the strategy's name and its options, as data with their
@@ -815,7 +887,8 @@ static int walk(ctx_t *x, yaml_node_t *root)
 {
     static const char *const keys[] = {
         "name", "output", "workdir", "command", "parameters", "objective",
-        "constraints", "metrics", "prepare", "search", "limits", "gpus", NULL};
+        "constraints", "metrics", "prepare", "search", "limits", "gpus",
+        "restrictions", NULL};
     int rc = check_keys(x, root, "the top level", keys);
     if (rc)
         return rc;
@@ -835,6 +908,8 @@ static int walk(ctx_t *x, yaml_node_t *root)
     if ((n = get(x, root, "workdir")) && (rc = get_string(x, n, "workdir", &c->workdir)))
         return rc;
     if ((rc = parse_parameters(x, get(x, root, "parameters"))))
+        return rc;
+    if ((n = get(x, root, "restrictions")) && (rc = parse_restrictions(x, n)))
         return rc;
     if ((rc = parse_objective(x, get(x, root, "objective"))))
         return rc;
@@ -1056,6 +1131,12 @@ void ict_config_free(ict_config_t *c)
         free(c->constraints[i].text);
     }
     free(c->constraints);
+    for (size_t i = 0; c->restrictions && c->restrictions[i]; i++)
+        ict_expr_free(c->restrictions[i]);
+    for (size_t i = 0; c->restriction_text && c->restriction_text[i]; i++)
+        free(c->restriction_text[i]);
+    free(c->restrictions);
+    free(c->restriction_text);
     for (size_t i = 0; i < c->n_metrics; i++)
         free(c->metrics[i]);
     free(c->metrics);

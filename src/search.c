@@ -43,6 +43,9 @@ struct ict_search {
     double *cvals;
     uint64_t *cflat;
     size_t ncv, cvcap;
+    int (*user_feasible)(void *ud, uint64_t flat);  /* a table's, or NULL */
+    void *user_ud;
+    int32_t *ridx;              /* a point's indices, for the restrictions */
     int last_stage;             /* truncated by the budget */
     int done;
     ict_search_stats_t stats;
@@ -73,6 +76,17 @@ static size_t cons_points(const void *ud, const uint64_t **flats,
     *flats = s->cflat;
     *values = s->cvals;
     return s->ncv;
+}
+
+/* Known before running: the config's restrictions hold, and the table
+ * (simulate) has the point. */
+static int restricted_feasible(void *ud, uint64_t flat)
+{
+    ict_search_t *s = ud;
+    ict_space_unflat(s->cfg->space, flat, s->ridx);
+    if (!ict_config_point_valid(s->cfg, s->ridx))
+        return 0;
+    return !s->user_feasible || s->user_feasible(s->user_ud, flat);
 }
 
 const double *ict_search_constraint_values(const ict_search_t *s, uint64_t flat)
@@ -119,6 +133,17 @@ int ict_search_new(ict_search_t **out, const ict_config_t *c,
         s->ctx.known_feasible = opts->known_feasible;
         s->ctx.feasible_ud = opts->feasible_ud;
     }
+    if (c->n_restrictions) {
+        s->user_feasible = s->ctx.known_feasible;
+        s->user_ud = s->ctx.feasible_ud;
+        s->ridx = calloc(ict_space_dims(c->space) + 1, sizeof *s->ridx);
+        if (!s->ridx) {
+            ict_search_free(s);
+            return -ENOMEM;
+        }
+        s->ctx.known_feasible = restricted_feasible;
+        s->ctx.feasible_ud = s;
+    }
     rc = st->init(s->priv, &s->ctx, err);
     if (rc) {
         if (st->fini)
@@ -148,6 +173,7 @@ void ict_search_free(ict_search_t *s)
     ict_db_free(s->cmap);
     free(s->cvals);
     free(s->cflat);
+    free(s->ridx);
     free(s);
 }
 

@@ -46,6 +46,15 @@ static char *sig_constraints(const ict_config_t *c)
     return ict__buf_take(&b);
 }
 
+static char *sig_restrictions(const ict_config_t *c)
+{
+    ict__buf_t b = {0};
+    ict__buf_adds(&b, "");
+    for (size_t k = 0; k < c->n_restrictions; k++)
+        ict__buf_printf(&b, "%s%s", k ? "; " : "", c->restriction_text[k]);
+    return ict__buf_take(&b);
+}
+
 static char *sig_metrics(const ict_config_t *c)
 {
     ict__buf_t b = {0};
@@ -140,14 +149,22 @@ static char *sig_command(const ict_config_t *c)
 }
 
 typedef char *(*sig_f)(const ict_config_t *);
-static const struct { const char *attr, *key; sig_f fn; int must_match; } sigs[] = {
-    {"space", "parameters", sig_space, 1},
-    {"objective", "objective", sig_objective, 1},
-    {"constraints", "constraints", sig_constraints, 1},
-    {"metrics", "metrics", sig_metrics, 1},
-    {"strategy_options", "search (strategy and options)", sig_strategy, 1},
-    {"limits", "limits and budget", sig_limits, 0},
-    {"command", "command", sig_command, 0},
+/* absent: what a file written before the key existed ran as (NULL: the
+ * attribute must be there) */
+static const struct {
+    const char *attr, *key;
+    sig_f fn;
+    int must_match;
+    const char *absent;
+} sigs[] = {
+    {"space", "parameters", sig_space, 1, NULL},
+    {"restrictions", "restrictions", sig_restrictions, 1, ""},
+    {"objective", "objective", sig_objective, 1, NULL},
+    {"constraints", "constraints", sig_constraints, 1, NULL},
+    {"metrics", "metrics", sig_metrics, 1, NULL},
+    {"strategy_options", "search (strategy and options)", sig_strategy, 1, NULL},
+    {"limits", "limits and budget", sig_limits, 0, NULL},
+    {"command", "command", sig_command, 0, NULL},
 };
 
 int ict__store_write_sigs(hid_t file, const ict_config_t *c)
@@ -169,6 +186,8 @@ int ict__store_compare(hid_t file, const char *path, const ict_config_t *c,
     for (size_t i = 0; !rc && i < sizeof sigs / sizeof *sigs; i++) {
         char *mine = sigs[i].fn(c);
         char *theirs = attr_get_str(file, sigs[i].attr);
+        if (!theirs && sigs[i].absent)
+            theirs = strdup(sigs[i].absent);
         if (!mine) {
             rc = -ENOMEM;
         } else if (!theirs && sigs[i].must_match) {

@@ -1,6 +1,7 @@
 /* test_strategy_contract.c - every registered strategy, on several spaces,
  * with failed and known-infeasible points mixed in: it never proposes a
- * point twice or outside the space, it terminates, its stages do not depend
+ * point twice, outside the space or excluded by the config's restrictions,
+ * it terminates, its stages do not depend
  * on the order in which results arrive, and without failures it finds the
  * optimum of a separable convex function. */
 #include <errno.h>
@@ -16,6 +17,13 @@ static const char *spaces[] = {
     "  lr: {from: 1, to: 10, step: 1}\n  w2: {from: 0, to: 10, step: 1}\n"
     "  w3: {from: 0, to: 10, step: 1}\n  w4: {from: 0, to: 10, step: 1}\n",
     "  a: [0, 1]\n  b: [0, 1, 2]\n  c: [0, 1]\n  d: [p, q]\n",
+};
+
+/* the mixed runs also exclude points by restrictions (never proposed) */
+static const char *restrictions[] = {
+    "[\"a % 4 != 1\"]", "[\"a + c != 7\", \"b == 'x'\"]",
+    "[\"lr * w2 != 12\", \"w3 // 3 != 2 or w4 > 5\"]",
+    "[\"not (a == 1 and d == 'q')\"]",
 };
 
 typedef struct run {
@@ -51,8 +59,9 @@ static void run_search(const char *strategy, size_t sp, int mixed, int order,
     char text[2048];
     snprintf(text, sizeof text,
              "name: c\ncommand: x\nobjective: {metric: m}\nparameters:\n%s"
-             "search: {strategy: %s%s}\n", spaces[sp], strategy,
-             budget ? ", max_evaluations: 300" : "");
+             "search: {strategy: %s%s}\n%s%s\n", spaces[sp], strategy,
+             budget ? ", max_evaluations: 300" : "",
+             mixed ? "restrictions: " : "", mixed ? restrictions[sp] : "");
     ict_config_t *c;
     ict_error_t e;
     CHECK_EQ(ict_config_parse("c.yaml", text, strlen(text), &c, &e), 0);
@@ -71,6 +80,9 @@ static void run_search(const char *strategy, size_t sp, int mixed, int order,
             uint64_t f = ict_search_stage_point(s, i);
             CHECK(f < size);
             CHECK(mixed_feasible(&mixed, f));
+            int32_t idx[8];
+            ict_space_unflat(c->space, f, idx);
+            CHECK(ict_config_point_valid(c, idx));        /* not excluded */
             CHECK_EQ(ict_db_put(seen, f, 1, 0, 0), 0);    /* never twice */
             if (r->n == r->cap) {
                 r->cap = r->cap ? 2 * r->cap : 256;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "ictune/error.h"
+#include "ictune/expr.h"
 #include "ictune/space.h"
 
 #define ICT_CONFIG_MAX_BYTES (4u << 20)   /* larger files are refused */
@@ -55,6 +56,10 @@ typedef struct ict_config {
     int parse_last_number;      /* objective: {parse: last-number} */
     ict_constraint_t *constraints;
     size_t n_constraints;
+    ict_expr_t **restrictions;  /* all must hold for a point to exist */
+    char **restriction_text;    /* as written */
+    size_t n_restrictions;
+    int restrictions_line, restrictions_col;
     char **metrics;             /* further metrics to record */
     size_t n_metrics;
     char *strategy;             /* default "dsice" */
@@ -85,6 +90,9 @@ const ict_option_t *ict_config_option(const ict_config_t *c, const char *key);
 
 /* Parse a duration such as "9h", "30m", "1h30m", "45s" or "90" (seconds). */
 int ict_parse_duration(const char *text, double *seconds);
+
+/* Do c's restrictions hold at the point idx (1), or is it excluded (0)? */
+int ict_config_point_valid(const ict_config_t *c, const int32_t *idx);
 
 /* Does value satisfy the constraint? */
 int ict_constraint_holds(const ict_constraint_t *k, double value);

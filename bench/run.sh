@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh [--smoke | SECTION...] - the benchmarks of BENCHMARKS.md, from a
 # clean build:
-#   sh bench/run.sh            (a) to (f); rewrites their tables (about an hour)
+#   sh bench/run.sh            (a) to (h); rewrites their tables (about an hour)
 #   sh bench/run.sh a c        only those sections
 #   sh bench/run.sh sr         the SR workload (hours: a few hundred real
 #                              fine-tunings per method; not in the default set)
@@ -11,7 +11,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 smoke=${1:-}
-sections=${*:-a b c d e f}
+sections=${*:-a b c d e f g h}
 [ "$smoke" = --smoke ] && sections=
 [ -x /usr/bin/python3 ] || { echo "bench: /usr/bin/python3 is needed" >&2; exit 1; }
 if [ "$smoke" != --smoke ] && ! /usr/bin/python3 -c 'import optuna' 2>/dev/null; then
@@ -56,12 +56,14 @@ section c "(c) The master's overhead with real processes" sh bench/overhead.sh $
 section d "(d) Scale of the master without processes" /usr/bin/python3 bench/scale.py --ictune $ICT
 section e "(e) The results file: appends and resume" sh bench/resume.sh build-bench
 section f "(f) A binding constraint on a second metric" /usr/bin/python3 bench/constraints.py --ictune $ICT
+section g "(g) Restrictions over 10^7 points" sh bench/restrictions.sh build-bench
+section h "(h) Repeated measurement: what repeat costs" sh bench/repeat.sh $ICT
 section sr "The SR workload (configs/sr.yaml): full dsice against Optuna at the same budget" /usr/bin/python3 bench/sr_compare.py --ictune $ICT
 /usr/bin/python3 - "$out" <<'PY'
 import os, re, sys
 out = sys.argv[1]
 text = open("BENCHMARKS.md").read()
-for key in ["a", "b", "c", "d", "e", "f", "sr"]:
+for key in ["a", "b", "c", "d", "e", "f", "g", "h", "sr"]:
     p = os.path.join(out, key + ".md")
     if not os.path.exists(p):
         continue

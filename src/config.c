@@ -622,6 +622,59 @@ static int parse_metrics(ctx_t *x, yaml_node_t *seq)
     return 0;
 }
 
+/* repeat: N runs per evaluation, their metrics aggregated (launch.h); the
+ * objective's count of samples and spread become two more metrics. */
+static int parse_repeat(ctx_t *x, yaml_node_t *rn, yaml_node_t *an)
+{
+    ict_config_t *c = x->c;
+    int rc;
+    c->repeat = 1;
+    if (rn) {
+        long long v;
+        if ((rc = get_int(x, rn, "repeat", 1, ICT_REPEAT_MAX, &v)))
+            return rc;
+        c->repeat = (int)v;
+    }
+    if (an) {
+        static const char *const names[] = {"median", "mean", "min", NULL};
+        const char *s = scalar(an);
+        int k = -1;
+        for (int i = 0; s && names[i]; i++)
+            if (!strcmp(s, names[i]))
+                k = i;
+        if (k < 0) {
+            char fb[96];
+            const char *dym = s ? did_you_mean(s, names) : NULL;
+            return fail(x, an, "aggregate: found %s%s%s%s; expected median, "
+                        "mean or min", found(an, fb, sizeof fb),
+                        dym ? " (did you mean '" : "", dym ? dym : "",
+                        dym ? "'?)" : "");
+        }
+        if (!rn || c->repeat < 2)
+            return fail(x, an, "aggregate: set, but each evaluation runs "
+                        "once; expected 'repeat: N' (N >= 2) with it");
+        c->aggregate = k;
+    }
+    if (c->repeat < 2)
+        return 0;
+    static const char *const added[] = {ICT_METRIC_REPEATS, ICT_METRIC_SPREAD};
+    for (size_t i = 0; i < 2; i++) {
+        if (metric_known(c, added[i]))
+            return fail(x, rn, "repeat: ictune records the metric '%s' of "
+                        "repeated runs itself, but the config names a metric "
+                        "'%s'; expected another name for that one", added[i],
+                        added[i]);
+        char **nm = realloc(c->metrics, (c->n_metrics + 2) * sizeof *nm);
+        if (!nm)
+            return -ENOMEM;
+        c->metrics = nm;
+        if (!(c->metrics[c->n_metrics] = strdup(added[i])))
+            return -ENOMEM;
+        c->metrics[++c->n_metrics] = NULL;
+    }
+    return 0;
+}
+
 static int parse_constraints(ctx_t *x, yaml_node_t *seq)
 {
     char fb[96];
@@ -888,7 +941,7 @@ static int walk(ctx_t *x, yaml_node_t *root)
     static const char *const keys[] = {
         "name", "output", "workdir", "command", "parameters", "objective",
         "constraints", "metrics", "prepare", "search", "limits", "gpus",
-        "restrictions", NULL};
+        "restrictions", "repeat", "aggregate", NULL};
     int rc = check_keys(x, root, "the top level", keys);
     if (rc)
         return rc;
@@ -914,6 +967,8 @@ static int walk(ctx_t *x, yaml_node_t *root)
     if ((rc = parse_objective(x, get(x, root, "objective"))))
         return rc;
     if ((n = get(x, root, "metrics")) && (rc = parse_metrics(x, n)))
+        return rc;
+    if ((rc = parse_repeat(x, get(x, root, "repeat"), get(x, root, "aggregate"))))
         return rc;
     if ((n = get(x, root, "constraints")) && (rc = parse_constraints(x, n)))
         return rc;

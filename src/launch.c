@@ -1,5 +1,6 @@
 /* launch.c - one evaluation: its run folder, the program (spawn.c), its
- * output, its end.
+ * output, its end; with repeat, several runs of the program one after the
+ * other and the aggregate of their metrics.
  *
  * Output is streamed through pipes into files so the launcher can scan
  * the result lines (result.c) and cap what is kept, with memory bounded
@@ -10,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,8 +32,20 @@ typedef struct stream {
 } stream_t;
 
 
+typedef struct sample {
+    int n;
+    ict_metric_t m[ICT_MAX_METRICS];
+} sample_t;
+
 struct ict_launch {
     ict_raw_result_t r;
+    /* repeat: the task, kept (its strings copied) to start run K + 1 */
+    ict_task_t t;
+    char **argv_copy, **env_copy, **names_copy, *place_copy, *sample_env;
+    void *aff_copy;
+    int repeat, run;            /* runs asked for; the current one, 1-based */
+    sample_t *samples;
+    double run_t0, run_t1;      /* the current run's start, exit (monotonic) */
     ict__proc_t proc;           /* the program under its guard */
     int reaped;                 /* the program's end is known */
     int done;
@@ -169,8 +183,63 @@ int ict_make_run_dir(const char *base, char *out, size_t size)
 static int open_in(const ict_launch_t *l, const char *name)
 {
     char p[ICT_PATH_MAX + 16];
-    snprintf(p, sizeof p, "%s/%s", l->r.run_dir, name);
+    if (l->repeat > 1 && strcmp(name, "params"))
+        snprintf(p, sizeof p, "%s/%s.%d", l->r.run_dir, name, l->run);
+    else
+        snprintf(p, sizeof p, "%s/%s", l->r.run_dir, name);
     return open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+}
+
+static char **dupv(char **v, size_t extra)
+{
+    size_t n = 0;
+    while (v && v[n])
+        n++;
+    char **c = calloc(n + extra + 1, sizeof *c);
+    for (size_t i = 0; c && i < n; i++)
+        if (!(c[i] = strdup(v[i]))) {
+            while (i--)
+                free(c[i]);
+            free(c);
+            return NULL;
+        }
+    return c;
+}
+
+static void freev(char **v)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* Keep what starting run K + 1 needs: the task's strings are borrowed. */
+static int keep_task(ict_launch_t *l, const ict_task_t *t)
+{
+    l->t = *t;
+    size_t ne = 0;
+    while (t->env && t->env[ne])
+        ne++;
+    l->argv_copy = dupv(t->argv, 0);
+    l->env_copy = dupv(t->env, 1);          /* + ICTUNE_SAMPLE */
+    l->names_copy = t->metric_names ? dupv(t->metric_names, 0) : NULL;
+    l->place_copy = t->place_env ? strdup(t->place_env) : NULL;
+    l->sample_env = malloc(64);
+    l->samples = calloc((size_t)l->repeat, sizeof *l->samples);
+    if (t->affinity && (l->aff_copy = malloc(sizeof(cpu_set_t))))
+        memcpy(l->aff_copy, t->affinity, sizeof(cpu_set_t));
+    if (!l->argv_copy || !l->env_copy || !l->sample_env || !l->samples ||
+        (t->metric_names && !l->names_copy) || (t->place_env && !l->place_copy) ||
+        (t->affinity && !l->aff_copy))
+        return -ENOMEM;
+    l->env_copy[ne] = l->sample_env;
+    l->t.argv = l->argv_copy;
+    l->t.env = l->env_copy;
+    l->t.metric_names = l->names_copy;
+    l->t.place_env = l->place_copy;
+    l->t.affinity = l->aff_copy;
+    l->scan.names = l->names_copy;
+    return 0;
 }
 
 
@@ -181,6 +250,8 @@ static void fail_start(ict_launch_t *l, int code, const char *fmt, const char *a
     l->r.end = ict_now();
     l->done = 1;
 }
+
+static int start_run(ict_launch_t *l, const ict_task_t *t);
 
 int ict_launch_start(ict_launch_t **out, const ict_task_t *t)
 {
@@ -208,6 +279,15 @@ int ict_launch_start(ict_launch_t **out, const ict_task_t *t)
         return -ENOMEM;
     }
     *out = l;
+    l->repeat = t->repeat > 1 ? t->repeat : 1;
+    l->run = 1;
+    if (l->repeat > 1 && keep_task(l, t)) {
+        ict_launch_free(l);
+        *out = NULL;
+        return -ENOMEM;
+    }
+    if (l->repeat > 1)
+        t = &l->t;
     snprintf(l->r.run_dir, sizeof l->r.run_dir, "%s", t->run_dir);
     if (strlen(t->run_dir) >= sizeof l->r.run_dir - 16) {
         fail_start(l, 126, "the run folder's path is too long: %.200s", t->run_dir);
@@ -231,6 +311,14 @@ int ict_launch_start(ict_launch_t **out, const ict_task_t *t)
             return 0;
         }
     }
+    return start_run(l, t);
+}
+
+/* Start run l->run of the program: its output files, the program. */
+static int start_run(ict_launch_t *l, const ict_task_t *t)
+{
+    if (l->repeat > 1)
+        snprintf(l->sample_env, 64, "ICTUNE_SAMPLE=%d", l->run);
     l->out.file = open_in(l, "stdout");
     l->err.file = open_in(l, "stderr");
     if (l->out.file < 0 || l->err.file < 0) {
@@ -266,6 +354,7 @@ int ict_launch_start(ict_launch_t **out, const ict_task_t *t)
     }
     l->r.launched = 1;
     l->t0 = ict_mono();
+    l->run_t0 = l->t0;
     l->deadline = t->timeout > 0 ? l->t0 + t->timeout : 0;
     return 0;
 }
@@ -287,7 +376,10 @@ int ict_launch_fds(const ict_launch_t *l, int *fds)
 static void shell_not_found(ict_launch_t *l)
 {
     char p[ICT_PATH_MAX + 16], buf[4097];
-    snprintf(p, sizeof p, "%s/stderr", l->r.run_dir);
+    if (l->repeat > 1)
+        snprintf(p, sizeof p, "%s/stderr.%d", l->r.run_dir, l->run);
+    else
+        snprintf(p, sizeof p, "%s/stderr", l->r.run_dir);
     int fd = open(p, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return;
@@ -308,6 +400,136 @@ static void shell_not_found(ict_launch_t *l)
     }
 }
 
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double aggregate(double *v, int n, int how)
+{
+    if (how == ICT_AGGREGATE_MIN) {
+        double m = v[0];
+        for (int i = 1; i < n; i++)
+            m = v[i] < m ? v[i] : m;
+        return m;
+    }
+    if (how == ICT_AGGREGATE_MEAN) {
+        double sum = 0;
+        for (int i = 0; i < n; i++)
+            sum += v[i];
+        return sum / n;
+    }
+    qsort(v, (size_t)n, sizeof *v, by_value);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* The runs' metrics into the result: each the aggregate of the runs that
+ * reported it (a bad value in any run stays bad), plus the objective's
+ * count of samples and their spread. */
+static void combine(ict_launch_t *l, int runs)
+{
+    ict_raw_result_t *r = &l->r;
+    sample_t *S = l->samples;
+    r->nmetrics = 0;
+    double v[ICT_REPEAT_MAX];
+    for (int k = 0; k < runs; k++)
+        for (int i = 0; i < S[k].n; i++) {
+            const ict_metric_t *m = &S[k].m[i];
+            int seen = 0;
+            for (int j = 0; j < r->nmetrics && !seen; j++)
+                seen = !strcmp(r->metrics[j].name, m->name);
+            if (seen)
+                continue;
+            int n = 0;
+            const ict_metric_t *bad = NULL;
+            for (int q = k; q < runs; q++)
+                for (int j = 0; j < S[q].n; j++)
+                    if (!strcmp(S[q].m[j].name, m->name)) {
+                        if (S[q].m[j].bad && !bad)
+                            bad = &S[q].m[j];
+                        else if (!S[q].m[j].bad)
+                            v[n++] = S[q].m[j].value;
+                    }
+            if (bad) {
+                if (r->nmetrics < ICT_MAX_METRICS)
+                    r->metrics[r->nmetrics++] = *bad;
+                continue;
+            }
+            int is_obj = l->t.objective && !strcmp(m->name, l->t.objective);
+            double lo = v[0], hi = v[0];
+            for (int j = 1; j < n; j++) {
+                lo = v[j] < lo ? v[j] : lo;
+                hi = v[j] > hi ? v[j] : hi;
+            }
+            ict__scan_set(&l->scan, m->name, aggregate(v, n, l->t.aggregate));
+            if (is_obj) {
+                ict__scan_set(&l->scan, ICT_METRIC_REPEATS, n);
+                ict__scan_set(&l->scan, ICT_METRIC_SPREAD, hi - lo);
+            }
+        }
+}
+
+static void link_last(const ict_launch_t *l, const char *name)
+{
+    char to[64], at[ICT_PATH_MAX + 16];
+    snprintf(to, sizeof to, "%s.%d", name, l->run);
+    snprintf(at, sizeof at, "%s/%s", l->r.run_dir, name);
+    unlink(at);
+    (void)!symlink(to, at);
+}
+
+/* A run has ended: its own timing; with repeat, keep its metrics and
+ * start the next run, or combine them all. */
+static void run_end(ict_launch_t *l)
+{
+    ict_raw_result_t *r = &l->r;
+    if (r->launched && l->run_t1 > 0) {
+        ict__scan_set(&l->scan, ICT_METRIC_WALL, l->run_t1 - l->run_t0);
+        if (l->proc.cpu_usec >= 0)
+            ict__scan_set(&l->scan, ICT_METRIC_CPU, (double)l->proc.cpu_usec * 1e-6);
+    }
+    if (l->repeat <= 1) {
+        r->end = ict_now();
+        l->done = 1;
+        return;
+    }
+    char a[ICT_PATH_MAX + 16], b[ICT_PATH_MAX + 32];
+    snprintf(a, sizeof a, "%s/result", r->run_dir);
+    snprintf(b, sizeof b, "%s/result.%d", r->run_dir, l->run);
+    (void)rename(a, b);
+    sample_t *S = &l->samples[l->run - 1];
+    S->n = r->nmetrics;
+    memcpy(S->m, r->metrics, (size_t)r->nmetrics * sizeof *S->m);
+    int clean = r->launched && r->exited && r->exit_code == 0 && !r->timed_out &&
+                !r->killed && !ict_raw_not_measured(r);
+    if (clean && l->run < l->repeat) {
+        l->run++;
+        r->nmetrics = 0;
+        r->has_last_number = 0;
+        r->result_not_regular = 0;
+        l->reaped = 0;
+        l->kill_at = 0;
+        l->run_t1 = 0;
+        l->proc = (ict__proc_t)ICT__PROC_INIT;
+        for (stream_t *st = &l->out; st; st = st == &l->out ? &l->err : NULL) {
+            st->fd = st->file = -1;
+            st->written = 0;
+            st->truncated = 0;
+            st->len = 0;
+            st->overflow = 0;
+        }
+        start_run(l, &l->t);
+        return;
+    }
+    if (clean)
+        combine(l, l->run);
+    link_last(l, "stdout");
+    link_last(l, "stderr");
+    r->end = ict_now();
+    l->done = 1;
+}
+
 static void finish(ict_launch_t *l)
 {
     if (l->done)
@@ -324,8 +546,7 @@ static void finish(ict_launch_t *l)
     ict__scan_result_file(&l->scan, l->r.run_dir);
     if (l->shell && l->r.exited && (l->r.exit_code == 127 || l->r.exit_code == 126))
         shell_not_found(l);
-    l->r.end = ict_now();
-    l->done = 1;
+    run_end(l);
 }
 
 /* The program's end, if the guard has reported it. */
@@ -335,6 +556,7 @@ static int reap(ict_launch_t *l)
     int rc = ict__proc_poll(&l->proc, &st);
     if (rc <= 0)
         return 0;
+    l->run_t1 = ict_mono();
     if (st == -1)
         l->r.signal = SIGKILL;          /* the guard died: so did the program */
     else if (WIFEXITED(st)) {
@@ -407,5 +629,17 @@ void ict_launch_free(ict_launch_t *l)
     if (l->out.file >= 0) close(l->out.file);
     if (l->err.file >= 0) close(l->err.file);
     free(l->out.line);
+    freev(l->argv_copy);
+    if (l->env_copy) {
+        for (size_t i = 0; l->env_copy[i]; i++)
+            if (l->env_copy[i] != l->sample_env)
+                free(l->env_copy[i]);
+        free(l->env_copy);
+    }
+    free(l->sample_env);
+    freev(l->names_copy);
+    free(l->place_copy);
+    free(l->aff_copy);
+    free(l->samples);
     free(l);
 }

@@ -18,6 +18,9 @@ typedef struct ict__scan {
 
 void ict__scan_line(ict__scan_t *sc, const char *s, size_t n);
 void ict__scan_pairs(ict__scan_t *sc, const char *s, size_t n);
+/* A value ictune measured itself (wall_time, ...), if it is wanted; it
+ * replaces what the program printed under that name. */
+void ict__scan_set(ict__scan_t *sc, const char *name, double v);
 /* run_dir/result, if it is a regular file */
 void ict__scan_result_file(ict__scan_t *sc, const char *run_dir);
 
@@ -27,8 +30,9 @@ typedef struct ict__proc {
     int guard;                  /* which guard runs it, or -1 */
     int report_fd;              /* the guard's messages: poll it (-1 once
                                    the end is known) */
+    int64_t cpu_usec;           /* at its end: CPU time (user + system) */
 } ict__proc_t;
-#define ICT__PROC_INIT {-1, -1, -1}
+#define ICT__PROC_INIT {-1, -1, -1, -1}
 
 /* Start t's program (its stdout and stderr to two pipes whose
  * nonblocking read ends come back in *out_fd, *err_fd). 0 when it runs,

@@ -286,7 +286,9 @@ static int dispatch(master_t *m, int w, const pend_t *p, ict_error_t *err)
                     .run_dir = dir, .run_dir_made = 1, .params = ptext, .timeout = c->timeout,
                     .kill_grace = m->o->kill_grace,
                     .max_output = m->o->max_output,
-                    .parse_last_number = c->parse_last_number};
+                    .parse_last_number = c->parse_last_number,
+                    .repeat = c->repeat, .aggregate = c->aggregate,
+                    .objective = c->objective};
     if (!rc)
         rc = ict__be_submit(m->be, w, &t, err);
     ict_command_env_free(env);

@@ -115,6 +115,11 @@ int ict__pack_task(ict__buf_t *bp, const ict_task_t *t)
     put(&b, &t->max_output, 8);
     i32 = t->parse_last_number;
     put(&b, &i32, 4);
+    i32 = t->repeat;
+    put(&b, &i32, 4);
+    i32 = t->aggregate;
+    put(&b, &i32, 4);
+    put_str(&b, t->objective ? t->objective : "");
     put_str(&b, t->run_dir);
     put_str(&b, t->params);
     uint32_t argc = 0, envc = 0;
@@ -175,7 +180,12 @@ int ict__unpack_task(const char *raw, size_t n, ict__task_msg_t *m,
     get(&r, &m->t.max_output, 8);
     get(&r, &i32, 4);
     m->t.parse_last_number = i32;
+    get(&r, &i32, 4);
+    m->t.repeat = i32 < 1 ? 1 : i32 > ICT_REPEAT_MAX ? ICT_REPEAT_MAX : i32;
+    get(&r, &i32, 4);
+    m->t.aggregate = i32;
     char *area = m->blob;
+    m->t.objective = get_str(&r, &area);
     m->t.run_dir = get_str(&r, &area);
     m->t.params = get_str(&r, &area);
     uint32_t argc, envc;

@@ -55,6 +55,13 @@ static void set_metric(ict__scan_t *l, const char *name, size_t nlen,
     }
 }
 
+void ict__scan_set(ict__scan_t *l, const char *name, double v)
+{
+    char text[64];
+    ict_number_format(v, text, sizeof text);
+    set_metric(l, name, strlen(name), text, strlen(text));
+}
+
 /* "name=value name=value ..." */
 void ict__scan_pairs(ict__scan_t *l, const char *s, size_t n)
 {

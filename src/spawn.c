@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,7 +44,11 @@ extern char **environ;
 /* guard -> ictune, 8 bytes each: the program's pid, exec's errno (0: it
  * ran), the program's wait status */
 enum { MSG_PID = 1, MSG_EXEC = 2, MSG_STATUS = 3 };
-typedef struct gmsg { int32_t kind, value; } gmsg_t;
+typedef struct gmsg {
+    int32_t kind, value;
+    int64_t usec;               /* MSG_STATUS: the program's CPU time (user
+                                   + system, with what it waited for) */
+} gmsg_t;
 
 /* ictune -> guard: this header (with the two output fds), then `len`
  * bytes: the CPU set if any, then prog, argv and env as C strings. */
@@ -203,16 +208,16 @@ static void std_fds(void)
         }
 }
 
-static void say(int fd, int kind, int value)
+static void say(int fd, int kind, int value, int64_t usec)
 {
-    gmsg_t m = {kind, value};
+    gmsg_t m = {kind, value, usec};
     (void)!write(fd, &m, sizeof m);
 }
 
 /* The program's pid and exec's errno, in one write (one read for ictune). */
 static void say_started(pid_t pid, int e)
 {
-    gmsg_t m[2] = {{MSG_PID, pid}, {MSG_EXEC, e}};
+    gmsg_t m[2] = {{MSG_PID, pid, 0}, {MSG_EXEC, e, 0}};
     (void)!write(0, m, sizeof m);
 }
 
@@ -373,10 +378,13 @@ static void guard_main(int ctl)
     for (;;) {
         int st;
         pid_t w;
-        while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+        struct rusage ru;
+        while ((w = wait4(-1, &st, WNOHANG, &ru)) > 0)
             if (w == prog) {
                 if (report && !gone)
-                    say(0, MSG_STATUS, st);
+                    say(0, MSG_STATUS, st,
+                        (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+                        ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
                 prog = -1;
                 cleaning = 1;
             }
@@ -649,13 +657,13 @@ int ict__spawn(ict__proc_t *p, const ict_task_t *t, const char *run_dir,
         return -saved;
     }
     int rc = 0, gi = -1;
-    gmsg_t m1 = {0, 0}, m2 = {0, 0};
+    gmsg_t m1 = {0, 0, 0}, m2 = {0, 0, 0};
     for (int tries = 0; tries < 2; tries++) {
         if ((rc = guard_get(&gi)))
             break;
         guard_t *g = &guards[gi];
         rc = send_req(g->ctl, &q, argc, q.envc, t->affinity != NULL, po[1], pe[1]);
-        gmsg_t m[2] = {{0, 0}, {0, 0}};
+        gmsg_t m[2] = {{0, 0, 0}, {0, 0, 0}};
         if (!rc && (read_msgs(g->ctl, m, 2) || m[0].kind != MSG_PID ||
                     m[1].kind != MSG_EXEC))
             rc = -EPIPE;
@@ -704,6 +712,7 @@ int ict__proc_poll(ict__proc_t *p, int *status)
     guard_t *g = &guards[p->guard];
     if (n == (ssize_t)sizeof m && m.kind == MSG_STATUS) {
         *status = m.value;
+        p->cpu_usec = m.usec;
         g->busy = 0;                    /* it takes the next one */
     } else {
         *status = -1;                   /* the guard died, and the program */

@@ -32,6 +32,9 @@ static char *sig_objective(const ict_config_t *c)
     ict__buf_t b = {0};
     ict__buf_printf(&b, "%s %s%s", c->goal == ICT_MAXIMIZE ? "maximize" : "minimize",
                     c->objective, c->parse_last_number ? " (parse: last-number)" : "");
+    if (c->repeat > 1)
+        ict__buf_printf(&b, " (repeat %d, %s)", c->repeat,
+                        (const char *[]){"median", "mean", "min"}[c->aggregate]);
     return ict__buf_take(&b);
 }
 

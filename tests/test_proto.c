@@ -16,7 +16,8 @@ static void task_round_trip(void)
                     .argv = argv, .env = env, .metric_names = names,
                     .run_dir = "/w/runs/7", .params = "x=1\ny=b\n",
                     .timeout = 2.5, .kill_grace = 0.25, .max_output = 1 << 20,
-                    .parse_last_number = 1};
+                    .parse_last_number = 1, .repeat = 7,
+                    .aggregate = ICT_AGGREGATE_MIN, .objective = "time"};
     ict__buf_t b = {0};
     CHECK_EQ(ict__pack_task(&b, &t), 0);
     ict__task_msg_t m;
@@ -29,6 +30,9 @@ static void task_round_trip(void)
     CHECK_NEAR(m.t.kill_grace, 0.25, 0);
     CHECK_EQ(m.t.max_output, 1 << 20);
     CHECK_EQ(m.t.parse_last_number, 1);
+    CHECK_EQ(m.t.repeat, 7);
+    CHECK_EQ(m.t.aggregate, ICT_AGGREGATE_MIN);
+    CHECK_STR(m.t.objective, "time");
     CHECK_STR(m.t.run_dir, "/w/runs/7");
     CHECK_STR(m.t.params, "x=1\ny=b\n");
     for (int i = 0; argv[i]; i++)

@@ -1,4 +1,5 @@
 /* cmd_check.c - `ictune check CONFIG`: validate and print the space. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -85,6 +86,39 @@ int ict_cmd_check(int argc, char **argv)
             first = 0;
         }
     printf("%s)\n", first ? "1" : "");
+    if (c->n_restrictions) {
+        const uint64_t limit = (uint64_t)1 << 28;
+        uint64_t valid = 0, one = 0;
+        for (size_t k = 0; k < c->n_restrictions; k++) {
+            printf("restriction: %s", c->restriction_text[k]);
+            if (!ict_restrictions_count(&c->restrictions[k], 1, s, limit, &one))
+                printf(" (holds at %s)", ict_cli_thousands(one, b1, sizeof b1));
+            putchar('\n');
+        }
+        int rc = ict_restrictions_count(c->restrictions, c->n_restrictions, s,
+                                        limit, &valid);
+        if (rc == -E2BIG) {
+            printf("valid: not counted (more than %s combinations of the "
+                   "restricted parameters)\n", ict_cli_thousands(limit, b1, sizeof b1));
+        } else if (rc) {
+            ict_cli_error("counting the valid points: %s", strerror(-rc));
+            ict_config_free(c);
+            return ICT_EXIT_FAILURE;
+        } else if (!valid) {
+            ict_cli_error("%s:%d:%d: restrictions: together they exclude "
+                          "every point of the space; expected conditions some "
+                          "parameter values meet at once", path,
+                          c->restrictions_line, c->restrictions_col);
+            ict_config_free(c);
+            return ICT_EXIT_USAGE;
+        } else {
+            char b2[64];
+            printf("valid: %s of %s points (%.3g %%) meet the restrictions\n",
+                   ict_cli_thousands(valid, b1, sizeof b1),
+                   ict_cli_thousands(ict_space_size(s), b2, sizeof b2),
+                   100.0 * (double)valid / (double)ict_space_size(s));
+        }
+    }
     const ict_strategy_t *st = ict_strategy_find(c->strategy);
     printf("strategy: %s", c->strategy);
     for (const ict_option_info_t *o = st->options; o && o->key; o++) {

@@ -71,6 +71,8 @@ typedef struct ict_config {
     double timeout;             /* seconds; 0: none */
     int retries;
     int max_failures;           /* limits.max_failures_in_a_row; 0: none */
+    int repeat;                 /* runs per evaluation (default 1) */
+    int aggregate;              /* ICT_AGGREGATE_* (launch.h) */
     int gpus_none;              /* gpus: none -> CPU-only workers */
     int gpus_share;             /* workers per GPU allowed (default 1) */
 } ict_config_t;

@@ -53,7 +53,28 @@ typedef struct ict_task {
     uint64_t max_output;        /* bytes kept per stream, 0: no limit */
     int parse_last_number;
     const void *affinity;       /* local only: a cpu_set_t for the child */
+    int repeat;                 /* runs of the program, one after the other
+                                   in the run folder (0 or 1: one) */
+    int aggregate;              /* ICT_AGGREGATE_*: a metric's value from
+                                   its samples */
+    const char *objective;      /* whose samples' spread is reported */
 } ict_task_t;
+
+/* Repeated runs (ict_task_t.repeat > 1): the outputs are stdout.K,
+ * stderr.K and result.K for run K (stdout and stderr link to the last),
+ * each metric is the aggregate of its samples, and the metrics
+ * ICT_METRIC_REPEATS (the samples of the objective) and ICT_METRIC_SPREAD
+ * (their largest minus their smallest) are added. A run that fails ends
+ * the evaluation with its outcome. Every run is timed by ictune:
+ * ICT_METRIC_WALL (seconds from start to exit) and ICT_METRIC_CPU (user +
+ * system seconds of the program and what it waited for). */
+enum { ICT_AGGREGATE_MEDIAN, ICT_AGGREGATE_MEAN, ICT_AGGREGATE_MIN };
+#define ICT_AGGREGATE_NAMES "median|mean|min"
+#define ICT_METRIC_WALL "wall_time"
+#define ICT_METRIC_CPU "cpu_time"
+#define ICT_METRIC_REPEATS "repeats"
+#define ICT_METRIC_SPREAD "spread"
+#define ICT_REPEAT_MAX 1000
 
 /* What came back: raw facts; ict_classify() turns them into a status. */
 typedef struct ict_raw_result {

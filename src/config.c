@@ -805,6 +805,99 @@ int ict_config_point_valid(const ict_config_t *c, const int32_t *idx)
 
 /* ---- search and limits -------------------------------------------------- */
 
+/* search.initial: configurations measured first, each a mapping of every
+ * varying parameter to one of its values. */
+static int parse_initial(ctx_t *x, yaml_node_t *seq)
+{
+    char fb[96];
+    ict_config_t *c = x->c;
+    const ict_space_t *sp = c->space;
+    if (seq->type != YAML_SEQUENCE_NODE)
+        return fail(x, seq, "search.initial: found %s; expected a list of "
+                    "configurations such as [{%s: %s}]", found(seq, fb, sizeof fb),
+                    ict_space_dims(sp) ? ict_space_name(sp, 0) : "x",
+                    ict_space_dims(sp) ? ict_space_value(sp, 0, 0)->text : "1");
+    size_t n = (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
+    size_t D = ict_space_dims(sp);
+    c->initial = calloc(n + 1, sizeof *c->initial);
+    int32_t *idx = calloc(D + 1, sizeof *idx);
+    int rc = !c->initial || !idx ? -ENOMEM : 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        yaml_node_t *it = node(x, seq->data.sequence.items.start[i]);
+        if (it->type != YAML_MAPPING_NODE) {
+            rc = fail(x, it, "search.initial, item %zu: found %s; expected a "
+                      "mapping of parameter names to values", i + 1,
+                      found(it, fb, sizeof fb));
+            break;
+        }
+        for (size_t a = 0; a < D; a++)
+            idx[a] = -1;
+        for (yaml_node_pair_t *p = it->data.mapping.pairs.start;
+             p < it->data.mapping.pairs.top && !rc; p++) {
+            yaml_node_t *k = node(x, p->key), *v = node(x, p->value);
+            const char *key = scalar(k), *val = scalar(v);
+            int a = key ? ict_space_find(sp, key) : -1;
+            if (a < 0) {
+                const char **known = calloc(D + 1, sizeof *known);
+                if (!known) {
+                    rc = -ENOMEM;
+                    break;
+                }
+                for (size_t q = 0; q < D; q++)
+                    known[q] = ict_space_name(sp, q);
+                const char *dym = key ? did_you_mean(key, known) : NULL;
+                free(known);
+                rc = fail(x, k, "search.initial, item %zu: found %s%s%s%s; "
+                          "expected a parameter's name", i + 1,
+                          found(k, fb, sizeof fb), dym ? " (did you mean '" : "",
+                          dym ? dym : "", dym ? "'?)" : "");
+                break;
+            }
+            if (idx[a] >= 0) {
+                rc = fail(x, k, "search.initial, item %zu: '%s' is given "
+                          "twice; expected each parameter once", i + 1, key);
+                break;
+            }
+            idx[a] = val ? ict_space_value_index(sp, (size_t)a, val) : -1;
+            if (idx[a] < 0) {
+                char list[256] = "";
+                size_t nv = ict_space_count(sp, (size_t)a);
+                for (size_t q = 0; q < nv && strlen(list) < 200; q++)
+                    snprintf(list + strlen(list), sizeof list - strlen(list),
+                             "%s%s", q ? ", " : "", ict_space_value(sp, (size_t)a, q)->text);
+                rc = fail(x, v, "search.initial, item %zu: %s: found %s; "
+                          "expected one of its values (%s%s)", i + 1, key,
+                          found(v, fb, sizeof fb), list,
+                          strlen(list) >= 200 ? ", ..." : "");
+            }
+        }
+        for (size_t a = 0; a < D && !rc; a++) {
+            if (idx[a] >= 0)
+                continue;
+            if (ict_space_count(sp, a) == 1) {
+                idx[a] = 0;
+                continue;
+            }
+            rc = fail(x, it, "search.initial, item %zu: no value for '%s'; "
+                      "expected a value for every parameter that varies", i + 1,
+                      ict_space_name(sp, a));
+        }
+        if (rc)
+            break;
+        for (size_t r = 0; r < c->n_restrictions; r++)
+            if (!ict_expr_eval(c->restrictions[r], idx)) {
+                rc = fail(x, it, "search.initial, item %zu: the restriction "
+                          "'%s' excludes it; expected a configuration the "
+                          "restrictions allow", i + 1, c->restriction_text[r]);
+                break;
+            }
+        if (!rc)
+            c->initial[c->n_initial++] = ict_space_flat(sp, idx);
+    }
+    free(idx);
+    return rc;
+}
+
 /* search: the strategy's name and its options, as data with their
  * positions; which options a strategy takes is the strategy side's to say
  * (ict_strategy_check in strategy.c). */
@@ -839,6 +932,11 @@ static int parse_search(ctx_t *x, yaml_node_t *map)
                               (long long)1 << 50, &me)))
                 return rc;
             x->c->max_evaluations = me;
+            continue;
+        }
+        if (!strcmp(key, "initial")) {
+            if ((rc = parse_initial(x, v)))
+                return rc;
             continue;
         }
         ict_option_t *o = &x->c->options[x->c->n_options];
@@ -1192,6 +1290,7 @@ void ict_config_free(ict_config_t *c)
         free(c->restriction_text[i]);
     free(c->restrictions);
     free(c->restriction_text);
+    free(c->initial);
     for (size_t i = 0; i < c->n_metrics; i++)
         free(c->metrics[i]);
     free(c->metrics);

@@ -8,6 +8,7 @@
  * evaluations get `grace` seconds; then (or on a second signal) they are
  * stopped, recorded as INTERRUPTED and run again on resume. */
 #include "ictune/run.h"
+#include "ictune/seed.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -48,6 +49,9 @@ typedef struct pend {
 
 /* Speculative evaluations get ids of their own, from here. */
 #define SPEC_ID0 1000000000ull
+/* the ids of rows taken from elsewhere (--seed-from: attempt 0, never run
+ * here, counted against no budget) */
+#define SEED_ID0 ((uint64_t)1 << 40)
 
 /* A final speculative result of this job segment, until the search takes
  * it. */
@@ -130,6 +134,11 @@ struct ict_run {
     /* constraint k's metric: -1 the objective, else its index in metrics */
     int *cons_idx;
     double *cons;               /* scratch: one value per constraint */
+    /* measurements taken from elsewhere: the search's and the lookahead's */
+    ict_search_opts_t so;
+    ict_search_seed_t *seeds;
+    double *seedcons;
+    size_t nseeds;
 };
 
 /* The constrained metrics' values from a row's objective and metrics. */
@@ -900,6 +909,10 @@ static int load_file(master_t *m, ict_error_t *err)
         }
         if (r->status == ICT_STATUS_INTERRUPTED || r->status == ICT_STATUS_SKIPPED)
             continue;
+        if (r->attempt == 0) {          /* taken from elsewhere: a seed */
+            m->nseeds++;
+            continue;
+        }
         ict_db_entry_t *a = (ict_db_entry_t *)ict_db_get(m->attempts, r->flat);
         if (!a) {
             if ((rc = ict_db_put(m->attempts, r->flat, 1, r->attempt, 0)))
@@ -912,12 +925,91 @@ static int load_file(master_t *m, ict_error_t *err)
             if ((rc = ict_db_put(m->final, r->flat, 1, (double)i, 0)))
                 return rc;
             m->nknown++;
-            if (m->look && (rc = ict__look_known(m->look, r->flat, r->status, r->objective,
-                                                 cons_values(m, r->objective, r->metrics))))
-                return rc;
         }
     }
     return 0;
+}
+
+/* The seeds: the file's rows taken from elsewhere (attempt 0). */
+static int seeds_from_rows(master_t *m)
+{
+    size_t K = m->c->n_constraints;
+    m->seeds = calloc(m->nseeds + 1, sizeof *m->seeds);
+    m->seedcons = calloc(m->nseeds * K + 1, sizeof *m->seedcons);
+    if (!m->seeds || !m->seedcons)
+        return -ENOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < m->nrows && n < m->nseeds; i++) {
+        const ict_record_t *r = &m->rows[i];
+        if (r->attempt != 0 || r->status == ICT_STATUS_INTERRUPTED ||
+            r->status == ICT_STATUS_SKIPPED)
+            continue;
+        const double *cv = cons_values(m, r->objective, r->metrics);
+        if (cv)
+            memcpy(m->seedcons + n * K, cv, K * sizeof *cv);
+        m->seeds[n] = (ict_search_seed_t){r->flat, r->status, r->objective,
+                                          K ? m->seedcons + n * K : NULL};
+        n++;
+    }
+    m->nseeds = n;
+    return 0;
+}
+
+/* A new file seeded from elsewhere: one row per measurement taken
+ * (attempt 0, its origin in the reason), flushed, then the seeds. */
+static int seeds_write(master_t *m, const ict_seeds_t *S, ict_error_t *err)
+{
+    const ict_config_t *c = m->c;
+    size_t K = c->n_constraints;
+    m->seeds = calloc(S->n + 1, sizeof *m->seeds);
+    m->seedcons = calloc(S->n * K + 1, sizeof *m->seedcons);
+    if (!m->seeds || !m->seedcons)
+        return -ENOMEM;
+    const char *base = strrchr(m->o->seed_from, '/');
+    base = base ? base + 1 : m->o->seed_from;
+    int table = strlen(base) > 4 && !strcmp(base + strlen(base) - 4, ".csv");
+    for (size_t i = 0; i < S->n; i++) {
+        const ict_seed_t *sd = &S->v[i];
+        char reason[160];
+        snprintf(reason, sizeof reason, "seeded from %.100s %s %lld", base,
+                 table ? "row" : "evaluation", sd->origin);
+        ict_record_t row = {
+            .id = (int64_t)(SEED_ID0 + i), .flat = sd->flat,
+            .objective = sd->objective, .metrics = sd->metrics,
+            .status = sd->status, .attempt = 0, .worker = -1, .host = "",
+            .gpu = "", .cpuset = "", .start = 0, .end = 0, .run_dir = "",
+            .reason = reason};
+        int rc = m->st ? ict_store_append_eval(m->st, &row, err) : 0;
+        if (rc)
+            return rc;
+        const double *cv = cons_values(m, sd->objective, sd->metrics);
+        if (cv)
+            memcpy(m->seedcons + i * K, cv, K * sizeof *cv);
+        m->seeds[i] = (ict_search_seed_t){sd->flat, sd->status, sd->objective,
+                                          K ? m->seedcons + i * K : NULL};
+        if (sd->status == ICT_STATUS_OK && (rc = keep_metrics(m, sd->flat, sd->metrics)))
+            return rc;
+    }
+    m->nseeds = S->n;
+    return 0;
+}
+
+/* What the lookahead knows at the start: the seeds and the file's final
+ * results. */
+static int feed_look(master_t *m)
+{
+    int rc = 0;
+    for (size_t i = 0; i < m->nseeds && !rc; i++)
+        rc = ict__look_known(m->look, m->seeds[i].flat, m->seeds[i].status,
+                             m->seeds[i].value, m->seeds[i].cons);
+    for (size_t i = 0; i < m->nrows && !rc; i++) {
+        const ict_record_t *r = &m->rows[i];
+        const ict_db_entry_t *f = ict_db_get(m->final, r->flat);
+        if (f && (size_t)f->y == i)
+            rc = ict__look_known(m->look, r->flat, r->status, r->objective,
+                                 cons_values(m, r->objective, r->metrics));
+    }
+    return rc;
 }
 
 static void free_master(master_t *m)
@@ -943,6 +1035,8 @@ static void free_master(master_t *m)
     free(m->cons);
     free(m->cand);
     free(m->best_met);
+    free(m->seeds);
+    free(m->seedcons);
 }
 
 /* ---- a run: open, step, close ------------------------------------------ */
@@ -1112,9 +1206,20 @@ int ict_run_open(ict_run_t **out, const ict_config_t *c, const ict_run_opts_t *o
     m->names[0] = c->objective;
     for (size_t k = 0; k < c->n_metrics; k++)
         m->names[k + 1] = c->metrics[k];
-    /* everything is checked before any file is touched */
-    ict_search_opts_t so = {NULL, NULL};
-    if ((rc = ict_search_new(&m->search, c, o->search_opts ? o->search_opts : &so, err)))
+    /* everything is checked before any file is touched: the search (made
+     * again below, with what the file and the seeds know), the seeds */
+    if (o->search_opts)
+        m->so = *o->search_opts;
+    if ((rc = ict_search_new(&m->search, c, &m->so, err)))
+        return finish(m, rc, 0);
+    ict_search_free(m->search);
+    m->search = NULL;
+    ict_seeds_t *seeds = NULL;
+    if (o->seed_from && o->resume)
+        return finish(m, ict_errorf(err, -EINVAL, "--seed-from starts a new "
+                                    "results file; a resumed one keeps the "
+                                    "seeds it was given"), 0);
+    if (o->seed_from && (rc = ict_seeds_load(o->seed_from, c, &seeds, err)))
         return finish(m, rc, 0);
     m->next_spec_id = SPEC_ID0;
     m->plan_dirty = 1;
@@ -1133,9 +1238,6 @@ int ict_run_open(ict_run_t **out, const ict_config_t *c, const ict_run_opts_t *o
         return finish(m, -ENOMEM, 0);
     if ((rc = ict_speculation_options(c, &m->spec, err)))
         return finish(m, rc, 0);
-    if (m->spec.on && (rc = ict__look_new(&m->look, c, o->search_opts ?
-                                          o->search_opts : &so, err)))
-        return finish(m, rc, 0);
     /* the results file: new, or resumed (a virtual backend keeps none) */
     char changes[1024] = "";
     m->virt = m->be->ops->is_virtual;
@@ -1146,12 +1248,36 @@ int ict_run_open(ict_run_t **out, const ict_config_t *c, const ict_run_opts_t *o
     else
         rc = ict_store_create(&m->st, c->output, c, err);
     if (rc) {
+        ict_seeds_free(seeds);
         sum->outcome = ICT_RUN_FAILED;
         return finish(m, rc, 0);
     }
     if (changes[0])
         say(m, "resuming with changes (recorded in the file): %s", changes);
     if (o->resume && (rc = load_file(m, err)))
+        return finish(m, rc, 0);
+    if (o->resume && m->nseeds && (rc = seeds_from_rows(m)))
+        return finish(m, rc, 0);
+    if (seeds) {
+        rc = seeds_write(m, seeds, err);
+        if (!rc)
+            say(m, "seeded from %s: %zu measurement%s taken (of %zu rows: %zu "
+                "outside this space, %zu excluded by the restrictions, %zu "
+                "not finished, %zu without the objective or a constrained "
+                "metric, %zu twice)", o->seed_from, seeds->n,
+                seeds->n == 1 ? "" : "s", seeds->rows, seeds->outside,
+                seeds->excluded, seeds->unfinished, seeds->lacking, seeds->twice);
+        ict_seeds_free(seeds);
+        if (rc)
+            return finish(m, rc, 0);
+    }
+    m->so.seeds = m->seeds;
+    m->so.nseeds = m->nseeds;
+    sum->seeded = m->nseeds;
+    if ((rc = ict_search_new(&m->search, c, &m->so, err)))
+        return finish(m, rc, 0);
+    if (m->spec.on && ((rc = ict__look_new(&m->look, c, &m->so, err)) ||
+                       (rc = feed_look(m))))
         return finish(m, rc, 0);
     m->running = malloc((size_t)m->be->nworkers * sizeof *m->running);
     if (!m->running) {

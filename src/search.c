@@ -46,6 +46,8 @@ struct ict_search {
     int (*user_feasible)(void *ud, uint64_t flat);  /* a table's, or NULL */
     void *user_ud;
     int32_t *ridx;              /* a point's indices, for the restrictions */
+    int initial_done;           /* the config's initial points were asked */
+    int own_stage;              /* the current stage is the driver's */
     int last_stage;             /* truncated by the budget */
     int done;
     ict_search_stats_t stats;
@@ -61,6 +63,9 @@ const char *ict_status_name(int s)
 {
     return s >= 0 && s < ICT_STATUS_COUNT ? status_names[s] : "UNKNOWN";
 }
+
+static int seed(ict_search_t *s, const ict_search_seed_t *sd);
+static int add_cons(ict_search_t *s, uint64_t flat, const double *cons);
 
 static const double *cons_of(const void *ud, uint64_t flat)
 {
@@ -153,8 +158,30 @@ int ict_search_new(ict_search_t **out, const ict_config_t *c,
         ict_search_free(s);
         return rc;
     }
+    for (size_t i = 0; opts && i < opts->nseeds && !rc; i++)
+        rc = seed(s, &opts->seeds[i]);
+    if (rc) {
+        ict_search_free(s);
+        return rc;
+    }
     *out = s;
     return 0;
+}
+
+/* A result measured elsewhere, into the database before the start. */
+static int seed(ict_search_t *s, const ict_search_seed_t *sd)
+{
+    uint64_t f = sd->flat;
+    if (f >= ict_space_size(s->cfg->space) || ict_db_get(s->db, f) ||
+        (s->ctx.known_feasible && !s->ctx.known_feasible(s->ctx.feasible_ud, f)))
+        return 0;
+    int valid = sd->status == ICT_STATUS_OK && isfinite(sd->value);
+    double y = s->cfg->goal == ICT_MAXIMIZE ? -sd->value : sd->value;
+    int rc = ict_db_put(s->db, f, valid, y, sd->status);
+    if (!rc && sd->cons && s->K)
+        rc = add_cons(s, f, sd->cons);
+    s->stats.seeded += !rc;
+    return rc;
 }
 
 void ict_search_free(ict_search_t *s)
@@ -265,6 +292,26 @@ static int build(ict_search_t *s, ict_error_t *err)
     return 0;
 }
 
+/* The constrained metrics' values of a point with a final result. */
+static int add_cons(ict_search_t *s, uint64_t flat, const double *cons)
+{
+    if (s->ncv == s->cvcap) {
+        size_t cap = s->cvcap ? 2 * s->cvcap : 64;
+        double *nv = realloc(s->cvals, cap * s->K * sizeof *nv);
+        if (!nv)
+            return -ENOMEM;
+        s->cvals = nv;
+        uint64_t *nf = realloc(s->cflat, cap * sizeof *nf);
+        if (!nf)
+            return -ENOMEM;
+        s->cflat = nf;
+        s->cvcap = cap;
+    }
+    memcpy(s->cvals + s->ncv * s->K, cons, s->K * sizeof *s->cvals);
+    s->cflat[s->ncv] = flat;
+    return ict_db_put(s->cmap, flat, 1, (double)s->ncv++, 0);
+}
+
 /* Commit a complete stage in its own order, then let the strategy see it. */
 static int commit(ict_search_t *s, ict_error_t *err)
 {
@@ -276,24 +323,8 @@ static int commit(ict_search_t *s, ict_error_t *err)
         int rc = ict_db_put(s->db, sl->flat, valid, y, sl->status);
         if (rc)
             return rc;
-        if (sl->has_cons) {
-            if (s->ncv == s->cvcap) {
-                size_t cap = s->cvcap ? 2 * s->cvcap : 64;
-                double *nv = realloc(s->cvals, cap * s->K * sizeof *nv);
-                if (!nv)
-                    return -ENOMEM;
-                s->cvals = nv;
-                uint64_t *nf = realloc(s->cflat, cap * sizeof *nf);
-                if (!nf)
-                    return -ENOMEM;
-                s->cflat = nf;
-                s->cvcap = cap;
-            }
-            memcpy(s->cvals + s->ncv * s->K, s->scons + i * s->K, s->K * sizeof *s->cvals);
-            s->cflat[s->ncv] = sl->flat;
-            if ((rc = ict_db_put(s->cmap, sl->flat, 1, (double)s->ncv++, 0)))
-                return rc;
-        }
+        if (sl->has_cons && (rc = add_cons(s, sl->flat, s->scons + i * s->K)))
+            return rc;
         if (sl->run) {
             s->stats.evaluations++;
             s->stats.invalid += !valid;
@@ -310,7 +341,10 @@ static int commit(ict_search_t *s, ict_error_t *err)
         return 0;
     }
     /* The strategy's stage may be longer than what was laid out only when
-     * the budget cut it, handled above. */
+     * the budget cut it, handled above. The driver's own stage (the
+     * initial points) is not the strategy's to observe. */
+    if (s->own_stage)
+        return 0;
     return s->strat->observe ? s->strat->observe(s->priv, &s->st, err) : 0;
 }
 
@@ -331,12 +365,32 @@ int ict_search_next(ict_search_t *s, ict_error_t *err)
         s->st.n = 0;
         s->st.level = 0;
         s->nslots = 0;
-        int rc = s->strat->next(s->priv, &s->st, err);
-        if (rc < 0)
-            return rc;
-        if (rc == 1 || s->st.n == 0) {
-            s->done = 1;
-            return 1;
+        int rc = 0;
+        s->own_stage = !s->initial_done;
+        if (!s->initial_done) {
+            /* the config's initial points, those not known already */
+            s->initial_done = 1;
+            const ict_config_t *c = s->cfg;
+            for (size_t i = 0; i < c->n_initial && !rc; i++) {
+                uint64_t f = c->initial[i];
+                int dup = ict_db_get(s->db, f) != NULL;
+                for (size_t j = 0; j < s->st.n && !dup; j++)
+                    dup = s->st.points[j] == f;
+                if (!dup)
+                    rc = ict_stage_push(&s->st, f);
+            }
+            if (rc)
+                return rc;
+            if (!s->st.n)
+                continue;
+        } else {
+            rc = s->strat->next(s->priv, &s->st, err);
+            if (rc < 0)
+                return rc;
+            if (rc == 1 || s->st.n == 0) {
+                s->done = 1;
+                return 1;
+            }
         }
         s->level = s->st.level;
         if ((rc = build(s, err)))

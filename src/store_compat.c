@@ -58,6 +58,24 @@ static char *sig_restrictions(const ict_config_t *c)
     return ict__buf_take(&b);
 }
 
+static char *sig_initial(const ict_config_t *c)
+{
+    ict__buf_t b = {0};
+    ict__buf_adds(&b, "");
+    int32_t *idx = calloc(ict_space_dims(c->space) + 1, sizeof *idx);
+    if (!idx)
+        return NULL;
+    for (size_t i = 0; i < c->n_initial; i++) {
+        ict_space_unflat(c->space, c->initial[i], idx);
+        for (size_t a = 0; a < ict_space_dims(c->space); a++)
+            ict__buf_printf(&b, "%s%s=%s", a ? " " : i ? "; " : "",
+                            ict_space_name(c->space, a),
+                            ict_space_value(c->space, a, (size_t)idx[a])->text);
+    }
+    free(idx);
+    return ict__buf_take(&b);
+}
+
 static char *sig_metrics(const ict_config_t *c)
 {
     ict__buf_t b = {0};
@@ -166,6 +184,7 @@ static const struct {
     {"constraints", "constraints", sig_constraints, 1, NULL},
     {"metrics", "metrics", sig_metrics, 1, NULL},
     {"strategy_options", "search (strategy and options)", sig_strategy, 1, NULL},
+    {"initial", "search.initial", sig_initial, 1, ""},
     {"limits", "limits and budget", sig_limits, 0, NULL},
     {"command", "command", sig_command, 0, NULL},
 };

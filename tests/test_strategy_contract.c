@@ -66,7 +66,7 @@ static void run_search(const char *strategy, size_t sp, int mixed, int order,
     ict_error_t e;
     CHECK_EQ(ict_config_parse("c.yaml", text, strlen(text), &c, &e), 0);
     ict_search_t *s;
-    ict_search_opts_t o = {mixed_feasible, &mixed};
+    ict_search_opts_t o = {mixed_feasible, &mixed, NULL, 0};
     CHECK_EQ(ict_search_new(&s, c, &o, &e), 0);
     ict_db_t *seen;
     CHECK_EQ(ict_db_new(&seen), 0);

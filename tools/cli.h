@@ -20,6 +20,7 @@ int ict_cmd_simulate(int argc, char **argv);
 int ict_cmd_run(int argc, char **argv);
 int ict_cmd_report(int argc, char **argv);
 int ict_cmd_topo(int argc, char **argv);
+int ict_cmd_best(int argc, char **argv);
 
 /* Print "ictune: msg" once to stderr. */
 void ict_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -36,6 +36,10 @@ static const char help[] =
     "  --kill-grace S      SIGTERM to SIGKILL on a timeout (default 5)\n"
     "  --max-output BYTES  stdout/stderr kept per evaluation and stream\n"
     "                      (default 1073741824; 0: no limit)\n"
+    "  --seed-from FILE    a new results file starts with the finished\n"
+    "                      measurements of FILE (another results file, or a\n"
+    "                      .csv table as simulate reads) whose points are in\n"
+    "                      this space: never run, counted against no budget\n"
     "  --set KEY=VALUE     override search.KEY\n"
     "  --quiet             no progress lines\n"
     "\n"
@@ -122,6 +126,8 @@ int ict_cmd_run(int argc, char **argv)
             if (ict_cli_number(a, argv[++i], 0, INFINITY, 1, &v))
                 return ICT_EXIT_USAGE;
             o.max_output = (uint64_t)v;
+        } else if (!strcmp(a, "--seed-from") && more) {
+            o.seed_from = argv[++i];
         } else if (!strcmp(a, "--set") && more && nsets < 64) {
             sets[nsets++] = argv[++i];
         } else if ((uerr = ict_cli_operand("run", "CONFIG", a, &path,
@@ -211,15 +217,20 @@ int ict_cmd_run(int argc, char **argv)
     if (rc)
         ict_cli_error("%s", err.text);
     if (s.outcome != ICT_RUN_FAILED) {
+        char seeded[96] = "";
+        if (s.seeded)
+            snprintf(seeded, sizeof seeded, "; %llu measurements seeded (not "
+                     "run, not counted)", (unsigned long long)s.seeded);
         printf("%s: %llu evaluations (%llu failed, %llu infeasible) in %ld "
-               "stages, %llu programs started in this run%s%s\n",
+               "stages, %llu programs started in this run%s%s%s\n",
                s.outcome == ICT_RUN_STOPPED ? "stopped early" :
                s.outcome == ICT_RUN_BUDGET ? "budget reached" : "finished",
                (unsigned long long)s.evaluations,
                (unsigned long long)(s.invalid - s.infeasible),
                (unsigned long long)s.infeasible, s.stages,
                (unsigned long long)s.launches, s.replayed ? ", " : "",
-               s.replayed ? "earlier results replayed from the file" : "");
+               s.replayed ? "earlier results replayed from the file" : "",
+               seeded);
         if (s.has_best) {
             int32_t *idx = calloc(ict_space_dims(c->space) + 1, sizeof *idx);
             char pt[2048];

@@ -14,6 +14,8 @@ static const char usage[] =
     "  run CONFIG [--resume]     tune: run the program (under mpiexec: rank 0\n"
     "                            is the master, the others run evaluations)\n"
     "  report FILE.h5            summarise a results file (--csv, --plot)\n"
+    "  best FILE.h5 [--format F] the best configuration: yaml, json, env,\n"
+    "                            args or defines\n"
     "  topo [--xml F] [--workers N]  this node's GPUs and the workers' plan\n"
     "  simulate CONFIG --table F run the search against a table of measured\n"
     "                            values (no processes, no MPI)\n"
@@ -31,6 +33,7 @@ typedef struct command {
 static const command_t commands[] = {
     {"run", ict_cmd_run},
     {"report", ict_cmd_report},
+    {"best", ict_cmd_best},
     {"topo", ict_cmd_topo},
     {"check", ict_cmd_check},
     {"simulate", ict_cmd_simulate},

@@ -68,6 +68,8 @@ typedef struct ict_config {
     ict_option_t *options;
     size_t n_options;
     int64_t max_evaluations;    /* 0: no limit */
+    uint64_t *initial;          /* search.initial: points measured first */
+    size_t n_initial;
     double timeout;             /* seconds; 0: none */
     int retries;
     int max_failures;           /* limits.max_failures_in_a_row; 0: none */

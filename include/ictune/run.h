@@ -53,6 +53,9 @@ typedef struct ict_run_opts {
      * process. backend_arg is that backend's own (its table). */
     const char *backend;
     const void *backend_arg;
+    /* A new file starts with the finished measurements of this results
+     * file or table that fit the config (seed.h), or NULL. */
+    const char *seed_from;
     /* Given to the search (known infeasible points), or NULL. */
     const struct ict_search_opts *search_opts;
     /* Every attempt recorded, as it is (after the file's flush), or NULL. */
@@ -71,6 +74,7 @@ typedef struct ict_run_summary {
     uint64_t invalid;           /* final results that are not OK */
     uint64_t infeasible;        /* of those: broke a constraint */
     uint64_t replayed;          /* answered from the file on resume */
+    uint64_t seeded;            /* taken from elsewhere, never run here */
     long stages;
     int has_best;
     uint64_t best_flat;

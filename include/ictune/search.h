@@ -5,7 +5,9 @@
  * accepts results in any order, and hands the complete stage to the
  * strategy in the stage's own order. So the sequence of stages depends only
  * on the config and the measured values, never on the number of workers or
- * the order in which results arrive. */
+ * the order in which results arrive. The config's search.initial points,
+ * when it has them, are the first stage (level 0), before the strategy's
+ * own; the strategy sees them as results. */
 #ifndef ICTUNE_SEARCH_H
 #define ICTUNE_SEARCH_H
 
@@ -37,10 +39,22 @@ typedef enum ict_status {
 
 const char *ict_status_name(int status);
 
+/* A final result known before the search starts (measured elsewhere: see
+ * seed.h): the strategy sees it from the start, it is never run and it
+ * counts against no budget. */
+typedef struct ict_search_seed {
+    uint64_t flat;
+    int status;                 /* ICT_STATUS_OK or _INFEASIBLE */
+    double value;               /* raw objective */
+    const double *cons;         /* the constrained metrics, or NULL */
+} ict_search_seed_t;
+
 typedef struct ict_search_opts {
     /* Known before running (a table): 0 = infeasible, never evaluated. */
     int (*known_feasible)(void *ud, uint64_t flat);
     void *feasible_ud;
+    const ict_search_seed_t *seeds;     /* borrowed for the search's life */
+    size_t nseeds;
 } ict_search_opts_t;
 
 typedef struct ict_search ict_search_t;
@@ -84,6 +98,7 @@ typedef struct ict_search_stats {
     uint64_t infeasible;        /* of those: broke a constraint */
     uint64_t skipped;           /* excluded: known infeasible before
                                    running (absent from a table), never run */
+    uint64_t seeded;            /* known before the start (seeds) */
     long stages;
     int budget_reached;
 } ict_search_stats_t;

@@ -59,6 +59,7 @@ typedef struct dsice {
     uint64_t *samples;          /* start_samples: random points of stage 1 */
     size_t nsamples;
     int sampling;               /* the first stage is out */
+    int started;                /* the first base was chosen */
     int predicted;              /* line_order: predicted */
     size_t wave;                /* lines a wave; 0: all */
     size_t wave_end;            /* the current wave: lines [0, wave_end) */
@@ -145,7 +146,9 @@ static int draw_samples(dsice_t *d, size_t n)
 }
 
 /* After the first stage: the base is its best point (ties: the start
- * point, then the samples in their order). */
+ * point, then the samples in their order), or at the first start a better
+ * result known before it (the config's initial points, seeds); after a
+ * restart, the restart's point. */
 static void pick_start(dsice_t *d)
 {
     const ict_db_t *db = d->ctx->db;
@@ -158,6 +161,12 @@ static void pick_start(dsice_t *d)
             d->base_flat = d->samples[i];
         }
     }
+    e = d->started ? NULL : ict_db_best(db);
+    if (e && e->y < d->base_y) {
+        d->base_y = e->y;
+        d->base_flat = e->flat;
+    }
+    d->started = 1;
     ict_space_unflat(d->ctx->space, d->base_flat, d->base);
     d->sampling = 0;
 }
@@ -680,7 +689,7 @@ static int observe(void *priv, const ict_stage_t *st, ict_error_t *err)
     (void)err;
     if (d->phase == 1 && !d->round) {
         const ict_db_entry_t *e = ict_db_get(d->ctx->db, d->base_flat);
-        if (d->sampling)
+        if (d->sampling || !d->started)
             pick_start(d);
         else if (e)
             d->base_y = e->valid ? e->y : INFINITY;

@@ -183,9 +183,12 @@ static int from_table(acc_t *A, const char *path, ict_error_t *err)
 {
     const ict_config_t *c = A->c;
     ict_table_t *t;
-    int rc = ict_table_load(path, c->space, &t, err);
+    size_t outside = 0;
+    int rc = ict_table_load_some(path, c->space, &outside, &t, err);
     if (rc)
         return rc;
+    A->S->rows += outside;
+    A->S->outside += outside;
     /* the table's columns that this config reads */
     size_t nn = c->n_metrics + 1;
     char **names = calloc(nn, sizeof *names);

@@ -90,6 +90,12 @@ void ict_table_free(ict_table_t *t)
 int ict_table_load(const char *path, const ict_space_t *space,
                    ict_table_t **out, ict_error_t *err)
 {
+    return ict_table_load_some(path, space, NULL, out, err);
+}
+
+int ict_table_load_some(const char *path, const ict_space_t *space,
+                        size_t *outside, ict_table_t **out, ict_error_t *err)
+{
     FILE *f = fopen(path, "r");
     if (!f)
         return ict_errorf(err, -errno, "%s: cannot open the table: %s", path,
@@ -182,9 +188,14 @@ int ict_table_load(const char *path, const ict_space_t *space,
             }
             t->cap = cap;
         }
+        int skip = 0;
         for (size_t i = 0; i < nf; i++) {
             if (colparam[i] >= 0) {
                 int v = ict_space_value_index(space, (size_t)colparam[i], fields[i]);
+                if (v < 0 && outside) {
+                    skip = 1;
+                    continue;
+                }
                 if (v < 0) {
                     rc = ict_errorf(err, -EINVAL, "%s:%zu: column '%s' holds "
                                     "'%s', which is not one of the config's "
@@ -201,6 +212,10 @@ int ict_table_load(const char *path, const ict_space_t *space,
                     v = NAN;
                 t->vals[t->rows * t->ncols + (size_t)(-1 - colparam[i])] = v;
             }
+        }
+        if (skip) {
+            (*outside)++;
+            continue;
         }
         uint64_t fl = ict_space_flat(space, idx);
         rc = ict_db_put(t->index, fl, 1, 0, 0);

@@ -278,7 +278,7 @@ int ict_cmd_report(int argc, char **argv)
     int maxlevel = 0;
     for (size_t i = 0; i < r.n; i++) {
         const ict_record_t *e = &r.rows[i];
-        count[e->status]++;
+        count[e->status] += e->attempt != 0;    /* seeds: not run here */
         if (e->end > e->start)
             busy += e->end - e->start;
         if (e->stage > maxstage)
@@ -295,7 +295,11 @@ int ict_cmd_report(int argc, char **argv)
     if (best >= 0) {
         const ict_record_t *b = &r.rows[best];
         point_text(&r, b->flat, pt, sizeof pt);
-        fprintf(sum, "best %s = %.10g at %s (evaluation %lld, stage %ld%s)", c->objective,
+        if (b->attempt == 0)            /* not run here */
+            fprintf(sum, "best %s = %.10g at %s (%s)", c->objective,
+                    b->objective, pt, b->reason);
+        else
+            fprintf(sum, "best %s = %.10g at %s (evaluation %lld, stage %ld%s)", c->objective,
                b->objective, pt, (long long)b->id, b->stage,
                b->speculative ? b->stage ? ", run ahead of the search" :
                                            ", a speculative row the search has "
@@ -307,6 +311,12 @@ int ict_cmd_report(int argc, char **argv)
     } else {
         fprintf(sum, "no valid evaluation\n");
     }
+    size_t seeded = 0;
+    for (size_t i = 0; i < r.n; i++)
+        seeded += r.rows[i].attempt == 0;
+    if (seeded)
+        fprintf(sum, "seeded: %zu rows taken from another file (never run "
+                "here; not in the counts below)\n", seeded);
     fprintf(sum, "evaluations per status:");
     for (int s = 0; s < ICT_STATUS_COUNT; s++)
         if (count[s])
@@ -377,8 +387,12 @@ int ict_cmd_report(int argc, char **argv)
         for (size_t i = 0; ord && i < m && i < (size_t)top; i++) {
             const ict_record_t *e = &r.rows[ord[i]];
             point_text(&r, e->flat, pt, sizeof pt);
-            fprintf(sum, "  %2zu. %s = %.10g  %s  (evaluation %lld)\n", i + 1,
-                   c->objective, e->objective, pt, (long long)e->id);
+            if (e->attempt == 0)
+                fprintf(sum, "  %2zu. %s = %.10g  %s  (%s)\n", i + 1,
+                        c->objective, e->objective, pt, e->reason);
+            else
+                fprintf(sum, "  %2zu. %s = %.10g  %s  (evaluation %lld)\n", i + 1,
+                        c->objective, e->objective, pt, (long long)e->id);
         }
         free(ord);
     }

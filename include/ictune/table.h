@@ -17,6 +17,10 @@ typedef struct ict_table ict_table_t;
 
 int ict_table_load(const char *path, const ict_space_t *space,
                    ict_table_t **out, ict_error_t *err);
+/* The same, skipping (and counting in *outside) the rows with a value the
+ * space does not have. */
+int ict_table_load_some(const char *path, const ict_space_t *space,
+                        size_t *outside, ict_table_t **out, ict_error_t *err);
 void ict_table_free(ict_table_t *t);
 
 size_t ict_table_rows(const ict_table_t *t);

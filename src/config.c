@@ -1039,7 +1039,7 @@ static int walk(ctx_t *x, yaml_node_t *root)
     static const char *const keys[] = {
         "name", "output", "workdir", "command", "parameters", "objective",
         "constraints", "metrics", "prepare", "search", "limits", "gpus",
-        "restrictions", "repeat", "aggregate", NULL};
+        "restrictions", "repeat", "aggregate", "remeasure", NULL};
     int rc = check_keys(x, root, "the top level", keys);
     if (rc)
         return rc;
@@ -1068,6 +1068,12 @@ static int walk(ctx_t *x, yaml_node_t *root)
         return rc;
     if ((rc = parse_repeat(x, get(x, root, "repeat"), get(x, root, "aggregate"))))
         return rc;
+    if ((n = get(x, root, "remeasure"))) {
+        long long v;
+        if ((rc = get_int(x, n, "remeasure", 0, 100000, &v)))
+            return rc;
+        c->remeasure = (int)v;
+    }
     if ((n = get(x, root, "constraints")) && (rc = parse_constraints(x, n)))
         return rc;
     if ((n = get(x, root, "prepare")) && (rc = parse_prepare(x, n)))

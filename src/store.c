@@ -39,6 +39,8 @@ struct ict_store {
     const ict_config_t *c;
     ict_config_t *owned;        /* read-only opens own their config */
     hid_t file, evals, stages, jobs, prepare;
+    hid_t remeas;               /* /remeasured, made when first needed */
+    hsize_t nremeas;
     hid_t status_type;
     layout_t L;
     hsize_t nevals;
@@ -69,6 +71,7 @@ static void store_free(ict_store_t *st)
     if (st->stages > 0) H5Dclose(st->stages);
     if (st->jobs > 0) H5Dclose(st->jobs);
     if (st->prepare > 0) H5Dclose(st->prepare);
+    if (st->remeas > 0) H5Dclose(st->remeas);
     if (st->status_type > 0) H5Tclose(st->status_type);
     if (st->dxpl > 0) H5Pclose(st->dxpl);
     free(st->tconv);
@@ -496,6 +499,14 @@ static int open_datasets(ict_store_t *st, ict_error_t *err)
                           st->path, (unsigned long long)fills,
                           (unsigned long long)first_fill);
     st->nevals = n - fills;
+    if (H5Lexists(st->file, "remeasured", H5P_DEFAULT) > 0) {
+        if ((st->remeas = H5Dopen2(st->file, "remeasured", H5P_DEFAULT)) < 0 ||
+            !check_members(st->remeas, st->L.mtype))
+            return ict_errorf(err, -EINVAL, "%s: /remeasured is unreadable or "
+                              "not laid out as /evaluations: the file is "
+                              "damaged", st->path);
+        st->nremeas = rows_of(st->remeas);
+    }
     /* a finished prepare step */
     hsize_t np = rows_of(st->prepare);
     if (np) {
@@ -659,8 +670,8 @@ static void put_field(unsigned char *b, size_t off, const ict_field_t *f,
     }
 }
 
-int ict_store_append_eval(ict_store_t *st, const ict_record_t *r,
-                          ict_error_t *err)
+static int append_to(ict_store_t *st, hid_t ds, hsize_t *count,
+                     const ict_record_t *r, ict_error_t *err, const char *what)
 {
     const ict_config_t *c = st->c;
     const layout_t *L = &st->L;
@@ -684,13 +695,44 @@ int ict_store_append_eval(ict_store_t *st, const ict_record_t *r,
         double v = r->metrics ? r->metrics[k] : NAN;
         memcpy(b + L->metric[k], &v, 8);
     }
-    int rc = write_row(st, st->evals, L->mtype, st->nevals, b, 1, err,
-                       "appending an evaluation");
+    int rc = write_row(st, ds, L->mtype, *count, b, 1, err, what);
     free(b);
     if (!rc)
-        st->nevals++;
+        (*count)++;
     return rc;
 }
+
+int ict_store_append_eval(ict_store_t *st, const ict_record_t *r,
+                          ict_error_t *err)
+{
+    return append_to(st, st->evals, &st->nevals, r, err, "appending an evaluation");
+}
+
+int ict_store_append_remeasured(ict_store_t *st, const ict_record_t *r,
+                                ict_error_t *err)
+{
+    if (st->remeas <= 0) {
+        hid_t ft = H5Dget_type(st->evals);
+        hid_t dcpl = H5Dget_create_plist(st->evals);
+        hsize_t dims[1] = {0}, maxd[1] = {H5S_UNLIMITED}, ch[1] = {64};
+        hid_t sp = H5Screate_simple(1, dims, maxd);
+        hid_t pl = H5Pcreate(H5P_DATASET_CREATE);
+        H5Pset_chunk(pl, 1, ch);
+        st->remeas = ft < 0 ? -1 : H5Dcreate2(st->file, "remeasured", ft, sp,
+                                               H5P_DEFAULT, pl, H5P_DEFAULT);
+        H5Pclose(pl);
+        H5Pclose(dcpl);
+        H5Sclose(sp);
+        if (ft >= 0)
+            H5Tclose(ft);
+        if (st->remeas < 0)
+            return h5fail(err, st, "creating /remeasured");
+    }
+    return append_to(st, st->remeas, &st->nremeas, r, err,
+                     "appending a re-measurement");
+}
+
+
 
 size_t ict_store_nevals(const ict_store_t *st) { return (size_t)st->nevals; }
 
@@ -849,12 +891,12 @@ static int get_row(const ict_config_t *c, const layout_t *L,
     return 0;
 }
 
-int ict_store_rows(ict_store_t *st, ict_record_t **out, size_t *nout,
-                   ict_error_t *err)
+static int rows_from(ict_store_t *st, hid_t ds, size_t n, const char *name,
+                     ict_record_t **out, size_t *nout, ict_error_t *err)
 {
     const ict_config_t *c = st->c;
     const layout_t *L = &st->L;
-    size_t n = (size_t)st->nevals, D = ict_space_dims(c->space);
+    size_t D = ict_space_dims(c->space);
     ict_record_t *rows = calloc(n ? n : 1, sizeof *rows);
     const size_t CH = 4096;
     unsigned char *buf = malloc(CH * L->size);
@@ -862,9 +904,9 @@ int ict_store_rows(ict_store_t *st, ict_record_t **out, size_t *nout,
     int rc = rows && buf && idx ? 0 : -ENOMEM;
     for (size_t first = 0; !rc && first < n; first += CH) {
         size_t cnt = n - first < CH ? n - first : CH;
-        if (read_rows(st->evals, L->mtype, first, cnt, buf)) {
-            rc = ict_errorf(err, -EIO, "%s: /evaluations rows %zu..%zu cannot "
-                            "be read: the file is damaged", st->path, first,
+        if (read_rows(ds, L->mtype, first, cnt, buf)) {
+            rc = ict_errorf(err, -EIO, "%s: /%s rows %zu..%zu cannot "
+                            "be read: the file is damaged", st->path, name, first,
                             first + cnt - 1);
             break;
         }
@@ -874,16 +916,16 @@ int ict_store_rows(ict_store_t *st, ict_record_t **out, size_t *nout,
             memcpy(idx, b + L->point, 4 * D);
             for (size_t a = 0; a < D; a++)
                 if (idx[a] < 0 || (size_t)idx[a] >= ict_space_count(c->space, a))
-                    rc = ict_errorf(err, -EINVAL, "%s: /evaluations row %zu "
+                    rc = ict_errorf(err, -EINVAL, "%s: /%s row %zu "
                                     "has a point outside the space: the file "
-                                    "is damaged", st->path, first + k);
+                                    "is damaged", st->path, name, first + k);
             if (rc)
                 break;
             signed char sc = (signed char)b[L->foff[ict_record_field("status")]];
             if (sc < 0 || sc >= ICT_STATUS_COUNT) {
-                rc = ict_errorf(err, -EINVAL, "%s: /evaluations row %zu has "
+                rc = ict_errorf(err, -EINVAL, "%s: /%s row %zu has "
                                 "status %d: the file is damaged", st->path,
-                                first + k, sc);
+                                name, first + k, sc);
                 break;
             }
             if ((rc = get_row(c, L, b, r)))
@@ -900,6 +942,20 @@ int ict_store_rows(ict_store_t *st, ict_record_t **out, size_t *nout,
     *out = rows;
     *nout = n;
     return 0;
+}
+
+int ict_store_rows(ict_store_t *st, ict_record_t **out, size_t *nout,
+                   ict_error_t *err)
+{
+    return rows_from(st, st->evals, (size_t)st->nevals, "evaluations", out,
+                     nout, err);
+}
+
+int ict_store_remeasured_rows(ict_store_t *st, ict_record_t **out, size_t *nout,
+                              ict_error_t *err)
+{
+    return rows_from(st, st->remeas, (size_t)st->nremeas, "remeasured", out,
+                     nout, err);
 }
 
 int ict_store_job_rows(ict_store_t *st, ict_job_row_t **out, size_t *nout,

@@ -21,6 +21,11 @@ int ict_cmd_run(int argc, char **argv);
 int ict_cmd_report(int argc, char **argv);
 int ict_cmd_topo(int argc, char **argv);
 int ict_cmd_best(int argc, char **argv);
+int ict_cmd_remeasure(int argc, char **argv);
+struct ict_remeasured;
+/* The ranking of ict_remeasure's results (v in their first ranking). */
+int ict_cli_remeasure_print(const ict_config_t *c, struct ict_remeasured *v,
+                            size_t n, int repeat);
 
 /* Print "ictune: msg" once to stderr. */
 void ict_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "ictune/launch.h"
 #include "ictune/placement.h"
+#include "ictune/remeasure.h"
 #include "ictune/run.h"
 
 static const char help[] =
@@ -256,6 +257,28 @@ int ict_cmd_run(int argc, char **argv)
                c->output, c->output);
         if (s.outcome == ICT_RUN_STOPPED)
             printf("resume with: ictune run %s --resume\n", path);
+    }
+    /* remeasure: N, once the search is over (here: the master's node) */
+    if (!rc && c->remeasure && s.has_best &&
+        (s.outcome == ICT_RUN_FINISHED || s.outcome == ICT_RUN_BUDGET)) {
+        if (mpi) {
+            printf("remeasure: %d: run `ictune remeasure %s --top %d` on a "
+                   "quiet node (not under mpiexec)\n", c->remeasure, c->output,
+                   c->remeasure);
+        } else {
+            ict_remeasured_t *rv;
+            size_t n;
+            ict_config_t *fc;
+            if (ict_remeasure(c->output, (size_t)c->remeasure, 0,
+                              (volatile int *)&signals, &rv, &n, &fc, &err)) {
+                ict_cli_error("remeasure: %s", err.text);
+                rc = -EIO;
+            } else {
+                ict_cli_remeasure_print(fc, rv, n, fc->repeat > 1 ? fc->repeat : 5);
+                free(rv);
+                ict_config_free(fc);
+            }
+        }
     }
     free(s.best_metrics);
     free(places);

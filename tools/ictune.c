@@ -16,6 +16,8 @@ static const char usage[] =
     "  report FILE.h5            summarise a results file (--csv, --plot)\n"
     "  best FILE.h5 [--format F] the best configuration: yaml, json, env,\n"
     "                            args or defines\n"
+    "  remeasure FILE.h5 [--top K] [--repeat N]  run the best points again,\n"
+    "                            one at a time, and rank them anew\n"
     "  topo [--xml F] [--workers N]  this node's GPUs and the workers' plan\n"
     "  simulate CONFIG --table F run the search against a table of measured\n"
     "                            values (no processes, no MPI)\n"
@@ -34,6 +36,7 @@ static const command_t commands[] = {
     {"run", ict_cmd_run},
     {"report", ict_cmd_report},
     {"best", ict_cmd_best},
+    {"remeasure", ict_cmd_remeasure},
     {"topo", ict_cmd_topo},
     {"check", ict_cmd_check},
     {"simulate", ict_cmd_simulate},

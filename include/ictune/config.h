@@ -75,6 +75,7 @@ typedef struct ict_config {
     int max_failures;           /* limits.max_failures_in_a_row; 0: none */
     int repeat;                 /* runs per evaluation (default 1) */
     int aggregate;              /* ICT_AGGREGATE_* (launch.h) */
+    int remeasure;              /* after the run: re-measure the top N */
     int gpus_none;              /* gpus: none -> CPU-only workers */
     int gpus_share;             /* workers per GPU allowed (default 1) */
 } ict_config_t;

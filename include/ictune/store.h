@@ -86,6 +86,14 @@ const char *ict_store_prepared(const ict_store_t *st);
 int ict_store_rows(ict_store_t *st, ict_record_t **rows, size_t *n,
                    ict_error_t *err);
 void ict_store_rows_free(ict_record_t *rows, size_t n);
+
+/* Re-measurements of the best points (ictune remeasure): rows laid out as
+ * /evaluations in /remeasured, made with the first; never read by the
+ * search. */
+int ict_store_append_remeasured(ict_store_t *st, const ict_record_t *row,
+                                ict_error_t *err);
+int ict_store_remeasured_rows(ict_store_t *st, ict_record_t **rows, size_t *n,
+                              ict_error_t *err);
 size_t ict_store_jobs(const ict_store_t *st);
 
 typedef struct ict_job_row {

@@ -396,6 +396,31 @@ int ict_cmd_report(int argc, char **argv)
         }
         free(ord);
     }
+    /* ictune remeasure's rows: the ranking they give, in the order run */
+    ict_record_t *rm = NULL;
+    size_t nrm = 0;
+    if (ict_store_remeasured_rows(st, &rm, &nrm, &err) == 0 && nrm) {
+        size_t *o2 = malloc(nrm * sizeof *o2), m2 = 0;
+        for (size_t i = 0; o2 && i < nrm; i++)
+            if (rm[i].status == ICT_STATUS_OK && isfinite(rm[i].objective))
+                o2[m2++] = i;
+        for (size_t i = 1; o2 && i < m2; i++)
+            for (size_t j = i; j > 0 && better(c, rm[o2[j]].objective,
+                                              rm[o2[j - 1]].objective); j--) {
+                size_t t = o2[j];
+                o2[j] = o2[j - 1];
+                o2[j - 1] = t;
+            }
+        fprintf(sum, "re-measured: %zu points (%zu OK), best now:\n", nrm, m2);
+        for (size_t i = 0; o2 && i < m2 && i < (size_t)(top ? top : 5); i++) {
+            const ict_record_t *e = &rm[o2[i]];
+            point_text(&r, e->flat, pt, sizeof pt);
+            fprintf(sum, "  %2zu. %s = %.10g  %s  (evaluation %lld, run again)\n",
+                    i + 1, c->objective, e->objective, pt, (long long)e->id);
+        }
+        free(o2);
+    }
+    ict_store_rows_free(rm, nrm);
     if (sum != stdout && sum != stderr)
         fclose(sum);
     if (csv && (code = write_csv(&r, csv)))

@@ -176,7 +176,8 @@ static int discover(ict_topo_t *t)
     }
     /* runtime indexes: CUDA in PCI bus order (CUDA_DEVICE_ORDER=PCI_BUS_ID),
      * ROCm SMI's own where hwloc reports it, else PCI order per vendor */
-    qsort(t->gpus, t->n, sizeof *t->gpus, by_bus);
+    if (t->n > 1)
+        qsort(t->gpus, t->n, sizeof *t->gpus, by_bus);
     int next[4] = {0, 0, 0, 0};
     for (size_t i = 0; i < t->n; i++) {
         ict_gpu_t *g = &t->gpus[i];
@@ -184,7 +185,8 @@ static int discover(ict_topo_t *t)
             continue;
         g->runtime_index = next[g->vendor]++;
     }
-    qsort(t->gpus, t->n, sizeof *t->gpus, by_vendor_index);
+    if (t->n > 1)
+        qsort(t->gpus, t->n, sizeof *t->gpus, by_vendor_index);
     /* locality, once the order is final (keys were sorted away: recompute) */
     for (size_t i = 0; i < t->n; i++) {
         ict_gpu_t *g = &t->gpus[i];

@@ -967,12 +967,14 @@ static int seeds_write(master_t *m, const ict_seeds_t *S, ict_error_t *err)
         return -ENOMEM;
     const char *base = strrchr(m->o->seed_from, '/');
     base = base ? base + 1 : m->o->seed_from;
-    int table = strlen(base) > 4 && !strcmp(base + strlen(base) - 4, ".csv");
+    size_t bl = strlen(base);
+    const char *what = bl > 4 && !strcmp(base + bl - 4, ".csv") ? "row"
+                     : strstr(base, ".json") ? "entry" : "evaluation";
     for (size_t i = 0; i < S->n; i++) {
         const ict_seed_t *sd = &S->v[i];
         char reason[160];
         snprintf(reason, sizeof reason, "seeded from %.100s %s %lld", base,
-                 table ? "row" : "evaluation", sd->origin);
+                 what, sd->origin);
         ict_record_t row = {
             .id = (int64_t)(SEED_ID0 + i), .flat = sd->flat,
             .objective = sd->objective, .metrics = sd->metrics,

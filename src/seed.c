@@ -5,13 +5,17 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "ictune/db.h"
 #include "ictune/record.h"
 #include "ictune/store.h"
+#include "ictune/number.h"
 #include "ictune/table.h"
+#include "json.h"
 
 /* A value of one of the old row's metrics (objective included) by name. */
 typedef struct src {
@@ -224,16 +228,152 @@ static int from_table(acc_t *A, const char *path, ict_error_t *err)
     return rc;
 }
 
+#define KT_MAX_BYTES ((size_t)4 << 30)
+
+/* The whole file, gunzipped when it is gzip (zlib reads plain files too). */
+static int slurp(const char *path, char **out, size_t *len, ict_error_t *err)
+{
+    gzFile g = gzopen(path, "rb");
+    if (!g)
+        return ict_errorf(err, -errno ? -errno : -EIO, "%s: cannot open: %s",
+                          path, strerror(errno ? errno : EIO));
+    size_t cap = 1 << 20, n = 0;
+    char *b = malloc(cap);
+    int rc = b ? 0 : -ENOMEM;
+    while (!rc) {
+        if (n == cap) {
+            if (cap >= KT_MAX_BYTES) {
+                rc = ict_errorf(err, -EFBIG, "%s: more than %zu bytes; expected "
+                                "a smaller cache file", path, KT_MAX_BYTES);
+                break;
+            }
+            char *nb = realloc(b, cap * 2);
+            if (!nb) {
+                rc = -ENOMEM;
+                break;
+            }
+            b = nb;
+            cap *= 2;
+        }
+        int k = gzread(g, b + n, (unsigned)(cap - n > (1u << 30) ? (1u << 30) : cap - n));
+        if (k < 0)
+            rc = ict_errorf(err, -EIO, "%s: cannot read (a damaged gzip file?)", path);
+        else if (k == 0)
+            break;
+        n += (size_t)k;
+    }
+    gzclose(g);
+    if (rc) {
+        free(b);
+        return rc;
+    }
+    *out = b;
+    *len = n;
+    return 0;
+}
+
+/* A Kernel Tuner cache file (.json, .json.gz): "cache" maps a key to an
+ * object of the parameters' values and the measured metrics; a metric
+ * that is a string (CompilationFailedConfig, ...) is a failure. */
+static int from_kt(acc_t *A, const char *path, ict_error_t *err)
+{
+    const ict_config_t *c = A->c;
+    const ict_space_t *sp = c->space;
+    char *text = NULL;
+    size_t len = 0, where = 0;
+    int rc = slurp(path, &text, &len, err);
+    if (rc)
+        return rc;
+    ict__jv_t root;
+    rc = ict__json_parse(text, len, &root, &where);
+    free(text);
+    if (rc == -ENOMEM)
+        return rc;
+    if (rc)
+        return ict_errorf(err, rc, "%s: not valid JSON at byte %zu; expected a "
+                          "Kernel Tuner cache file", path, where);
+    const ict__jv_t *cache = ict__json_get(&root, "cache");
+    if (!cache || cache->type != ICT__J_OBJ) {
+        ict__json_fini(&root);
+        return ict_errorf(err, -EINVAL, "%s: no \"cache\" object; expected a "
+                          "Kernel Tuner cache file", path);
+    }
+    size_t D = ict_space_dims(sp), nn = c->n_metrics + 1;
+    char **names = calloc(nn, sizeof *names);
+    double *vals = calloc(nn, sizeof *vals);
+    if (!names || !vals)
+        rc = -ENOMEM;
+    else
+        names[0] = c->objective;
+    for (size_t k = 0; !rc && k < c->n_metrics; k++)
+        names[k + 1] = c->metrics[k];
+    src_t src = {NULL, names, nn};
+    for (size_t i = 0; !rc && i < cache->n; i++) {
+        const ict__jv_t *e = &cache->vals[i];
+        A->S->rows++;
+        if (e->type != ICT__J_OBJ) {
+            A->S->unfinished++;
+            continue;
+        }
+        int inside = 1;
+        for (size_t a = 0; a < D && inside; a++) {
+            const ict__jv_t *v = ict__json_get(e, ict_space_name(sp, a));
+            char t[64];
+            const char *tx = t;
+            if (!v && ict_space_count(sp, a) == 1) {
+                A->idx[a] = 0;
+                continue;
+            }
+            if (!v || v->type == ICT__J_OBJ || v->type == ICT__J_ARR ||
+                v->type == ICT__J_NULL)
+                tx = NULL;
+            else if (v->type == ICT__J_STR)
+                tx = v->str;
+            else if (v->type == ICT__J_BOOL)
+                tx = v->num ? "True" : "False";     /* Python's str() */
+            else
+                ict_number_format(v->num, t, sizeof t);
+            int x = tx ? ict_space_value_index(sp, a, tx) : -1;
+            inside = x >= 0;
+            A->idx[a] = x;
+        }
+        if (!inside) {
+            A->S->outside++;
+            continue;
+        }
+        const ict__jv_t *obj = ict__json_get(e, c->objective);
+        if (obj && obj->type == ICT__J_STR) {
+            A->S->unfinished++;                     /* a failure string */
+            continue;
+        }
+        for (size_t k = 0; k < nn; k++) {
+            const ict__jv_t *v = ict__json_get(e, names[k]);
+            vals[k] = v && v->type == ICT__J_NUM ? v->num : NAN;
+        }
+        rc = take(A, &src, (long long)i + 1, NAN, vals);
+    }
+    free(names);
+    free(vals);
+    ict__json_fini(&root);
+    return rc;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n > m && !strcmp(s + n - m, suffix);
+}
+
 int ict_seeds_load(const char *path, const ict_config_t *c, ict_seeds_t **out,
                    ict_error_t *err)
 {
     ict_seeds_t *S = calloc(1, sizeof *S);
     acc_t A = {c, S, NULL, calloc(ict_space_dims(c->space) + 1, sizeof(int32_t)), 0};
     int rc = !S || !A.idx ? -ENOMEM : ict_db_new(&A.taken);
-    size_t len = strlen(path);
     if (!rc)
-        rc = len > 4 && !strcmp(path + len - 4, ".csv") ? from_table(&A, path, err)
-                                                         : from_results(&A, path, err);
+        rc = ends_with(path, ".csv") ? from_table(&A, path, err)
+           : ends_with(path, ".json") || ends_with(path, ".json.gz")
+               ? from_kt(&A, path, err) : from_results(&A, path, err);
     /* the metrics' pointers, once the block stops moving */
     for (size_t i = 0; !rc && i < S->n; i++)
         S->v[i].metrics = S->block + i * (c->n_metrics + 1);

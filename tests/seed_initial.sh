@@ -66,6 +66,25 @@ ok "best (args)" '[ "$("$ICTUNE" best c.h5 --format args)" = "--x=12 --z=0" ]'
 ok "best (defines)" '[ "$("$ICTUNE" best c.h5 --format defines)" = "-Dx=12 -Dz=0" ]'
 "$ICTUNE" best c.h5 --format xml > /dev/null 2>&1; rc=$?
 ok "best: a bad format is a usage error" '[ $rc = 2 ]'
+# a Kernel Tuner cache file (JSON, also gzipped): a failure string is not
+# a measurement, a value outside the space is skipped, arrays are ignored
+cat > kt.json <<'J'
+{"tune_params_keys": ["x", "z"], "objective": "loss",
+ "cache": {"12,0": {"x": 12, "z": 0, "loss": 1.5, "times": [1.4, 1.6]},
+           "14,1": {"x": 14, "z": 1, "loss": "CompilationFailedConfig"},
+           "7,1": {"x": 7, "z": 1, "loss": 37},
+           "16,2": {"x": 16, "z": 2, "loss": 11, "note": "caf\u00e9"}}}
+J
+gzip -c kt.json > kt.json.gz
+sed 's/^name: b/name: k/' b.yaml > k.yaml
+"$ICTUNE" run k.yaml --seed-from kt.json.gz > k.out 2>&1; rc=$?
+ok "a Kernel Tuner cache (gzip): 2 taken, 1 outside, 1 not finished" '[ $rc = 0 ] && grep -q "2 measurements taken (of 4 rows: 1 outside this space, 0 excluded by the restrictions, 1 not finished" k.out'
+"$ICTUNE" report k.h5 --csv k.csv > /dev/null
+ok "its values, and its origin" 'grep -q "^[0-9]*,0,0,12,0,1.5,OK,0,.*seeded from kt.json.gz entry 1," k.csv'
+printf '{"cache": {"a": [1, 2' > bad.json
+sed 's/^name: b/name: bj/' b.yaml > bj.yaml
+"$ICTUNE" run bj.yaml --seed-from bad.json > bj.out 2>&1; rc=$?
+ok "a damaged cache: refused, with the byte" '[ $rc != 0 ] && grep -q "bad.json: not valid JSON at byte" bj.out && [ ! -e bj.h5 ]'
 # search.initial: measured first, in the given order
 cat > d.yaml <<'Y'
 name: d

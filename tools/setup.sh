@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PKGS="gcc libc6-dev pkg-config meson ninja-build libopenmpi-dev openmpi-bin
-libhdf5-dev hdf5-tools libhwloc-dev hwloc libyaml-dev gnuplot-nox python3
+libhdf5-dev zlib1g-dev hdf5-tools libhwloc-dev hwloc libyaml-dev gnuplot-nox python3
 python3-h5py slurmctld slurmd slurm-client munge python3-torch python3-skimage file"
 missing=""
 for p in $PKGS; do

@@ -1,6 +1,6 @@
 /* seed.h - measurements taken from elsewhere: the finished evaluations of
- * another results file, or the rows of a measurement table (CSV, as
- * simulate reads; a Kernel Tuner cache converts with tools/kt2csv.py).
+ * another results file, the rows of a measurement table (CSV, as simulate
+ * reads), or the entries of a Kernel Tuner cache file (.json, .json.gz).
  *
  * A measurement is taken when its point still exists in the config's space
  * (every parameter matched by name, its value by value), the config's
@@ -21,8 +21,9 @@ typedef struct ict_seed {
     ict_status_t status;        /* OK or INFEASIBLE under the config */
     double objective;
     double *metrics;            /* the config's n_metrics (NaN: absent) */
-    long long origin;           /* the old file's evaluation id, or the
-                                   table's row (1-based, after the header) */
+    long long origin;           /* the old file's evaluation id, the
+                                   table's row (1-based, after the header)
+                                   or the cache's entry (1-based) */
 } ict_seed_t;
 
 typedef struct ict_seeds {
@@ -39,7 +40,8 @@ typedef struct ict_seeds {
     size_t twice;               /* a point already taken */
 } ict_seeds_t;
 
-/* Load path (a .csv table, else a results file) against c. */
+/* Load path (a .csv table, a .json or .json.gz Kernel Tuner cache, else a
+ * results file) against c. */
 int ict_seeds_load(const char *path, const ict_config_t *c, ict_seeds_t **out,
                    ict_error_t *err);
 void ict_seeds_free(ict_seeds_t *s);

@@ -35,4 +35,21 @@ ok "CSV numbers are the shortest that read back: 0.3, 0.5 (%.17g: 0.299999999999
    'grep -q ",3,0.3,0.5," rows.csv && ! grep -q "0000000000\|9999999999" rows.csv'
 "$ICTUNE" report o.h5 --csv all.csv --top 0 > /dev/null
 ok "the reason names the metric's value shortest: rmse = 0.8" 'grep -q "broken: rmse = 0.8\b" all.csv'
+# the resume hint keeps the overrides: run it and the budget is the one set
+cat > slow.yaml <<YAML
+name: slow
+command: ["sh", "-c", "sleep 0.3; echo [ictune] v={x}"]
+parameters:
+  x: {from: 0, to: 99, step: 1}
+objective: {metric: v}
+search: {strategy: exhaustive, batch: 4, max_evaluations: 20}
+YAML
+"$ICTUNE" run slow.yaml -q --jobs 2 --stop-after 1s --set max_evaluations=12 > slow.out 2>&1; rc=$?
+hint=$(sed -n 's/^resume with: //p' slow.out)
+ok "--stop-after takes a duration (1s); stopped: exit 3" '[ $rc = 3 ]'
+ok "the resume hint repeats --set and --jobs" 'printf "%s" "$hint" | grep -q "^ictune run slow.yaml --resume --set .max_evaluations=12. --jobs 2$"'
+eval "\"\$ICTUNE\" ${hint#ictune }" -q > slow2.out 2>&1; rc=$?
+ok "the hint, run as printed, ends at the budget set (12, not 20)" '[ $rc = 0 ] && grep -q "^budget reached: 12 evaluations" slow2.out'
+"$ICTUNE" run slow.yaml --stop-after 3x > bad.out 2>&1; rc=$?
+ok "--stop-after 3x: a usage error naming the syntax" '[ $rc = 2 ] && grep -q "expected a duration" bad.out'
 done_tests run_output

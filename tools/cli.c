@@ -55,6 +55,18 @@ int ict_cli_number(const char *opt, const char *v, double lo, double hi,
     return 0;
 }
 
+int ict_cli_duration(const char *opt, const char *v, double lo, double *out)
+{
+    double x;
+    if (ict_parse_duration(v, &x) || !isfinite(x) || x < lo) {
+        ict_cli_error("%s %s: expected a duration of at least %gs, such as "
+                      "90, 45s, 30m, 9h or 23h50m", opt, v, lo);
+        return ICT_EXIT_USAGE;
+    }
+    *out = x;
+    return 0;
+}
+
 const char *ict_cli_thousands(unsigned long long v, char *buf, size_t size)
 {
     char tmp[32];

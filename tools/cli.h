@@ -39,6 +39,10 @@ int ict_cli_operand(const char *cmd, const char *what, const char *arg,
  * one message and ICT_EXIT_USAGE when it is not. */
 int ict_cli_number(const char *opt, const char *v, double lo, double hi,
                    int whole, double *out);
+/* The value v of option opt as a duration (config syntax: 90, 45s, 30m,
+ * 9h, 1h30m) of at least lo seconds; one message and ICT_EXIT_USAGE when
+ * it is not. */
+int ict_cli_duration(const char *opt, const char *v, double lo, double *out);
 /* "13,310" */
 const char *ict_cli_thousands(unsigned long long v, char *buf, size_t size);
 /* Apply one --set KEY=VALUE; returns an exit code (0 on success). */

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "ictune/launch.h"
+#include "ictune/command.h"
 #include "ictune/placement.h"
 #include "ictune/remeasure.h"
 #include "ictune/run.h"
@@ -31,7 +32,8 @@ static const char help[] =
     "                      evaluations get S seconds before they are stopped\n"
     "                      (default 30; a second signal stops them at once)\n"
     "  --progress S        a progress line every S seconds (default 60)\n"
-    "  --stop-after S      after S seconds stop as on a signal (for batch\n"
+    "  --stop-after S      after S (90, 45s, 30m, 23h50m: as every S here)\n"
+    "                      stop as on a signal (for batch\n"
     "                      systems without a warning signal: the wall-time\n"
     "                      limit minus a margin); exit code 3\n"
     "  --kill-grace S      SIGTERM to SIGKILL on a timeout (default 5)\n"
@@ -113,16 +115,16 @@ int ict_cmd_run(int argc, char **argv)
             o.jobs = (int)v;
             jobs_given = 1;
         } else if (!strcmp(a, "--grace") && more) {
-            if (ict_cli_number(a, argv[++i], 0, INFINITY, 0, &o.grace))
+            if (ict_cli_duration(a, argv[++i], 0, &o.grace))
                 return ICT_EXIT_USAGE;
         } else if (!strcmp(a, "--progress") && more) {
-            if (ict_cli_number(a, argv[++i], 0.1, INFINITY, 0, &o.progress))
+            if (ict_cli_duration(a, argv[++i], 0.1, &o.progress))
                 return ICT_EXIT_USAGE;
         } else if (!strcmp(a, "--stop-after") && more) {
-            if (ict_cli_number(a, argv[++i], 0, INFINITY, 0, &o.stop_after))
+            if (ict_cli_duration(a, argv[++i], 0, &o.stop_after))
                 return ICT_EXIT_USAGE;
         } else if (!strcmp(a, "--kill-grace") && more) {
-            if (ict_cli_number(a, argv[++i], 0.1, INFINITY, 0, &o.kill_grace))
+            if (ict_cli_duration(a, argv[++i], 0.1, &o.kill_grace))
                 return ICT_EXIT_USAGE;
         } else if (!strcmp(a, "--max-output") && more) {
             if (ict_cli_number(a, argv[++i], 0, INFINITY, 1, &v))
@@ -256,8 +258,19 @@ int ict_cmd_run(int argc, char **argv)
                s.launches ? 1e6 * s.master_cpu / (double)s.launches : 0.0);
         printf("results: %s (h5dump -H %s; ictune report %s)\n", c->output,
                c->output, c->output);
-        if (s.outcome == ICT_RUN_STOPPED)
-            printf("resume with: ictune run %s --resume\n", path);
+        if (s.outcome == ICT_RUN_STOPPED) {
+            /* the overrides this run had: the resumed one needs them too */
+            printf("resume with: %sictune run %s --resume", mpi ? "mpiexec ... " : "",
+                   path);
+            for (int k = 0; k < nsets; k++) {
+                char *q = ict_shell_quote(sets[k]);
+                printf(" --set %s", q ? q : sets[k]);
+                free(q);
+            }
+            if (jobs_given)
+                printf(" --jobs %d", o.jobs);
+            putchar('\n');
+        }
     }
     /* remeasure: N, once the search is over (here: the master's node) */
     if (!rc && c->remeasure && s.has_best &&

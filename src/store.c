@@ -48,6 +48,7 @@ struct ict_store {
     long job_row;
     char prepared[RUNDIR_LEN];
     int readonly;
+    int live;                   /* a writer holds it (a run in progress) */
     ict__lock_t *lock;          /* the writer's own lock (lock.h) */
     int no_flush;               /* ICTUNE_BENCH_NO_FLUSH: benchmarks only */
     hid_t dxpl;                 /* writes: our own conversion buffers */
@@ -422,7 +423,8 @@ static int open_common(ict_store_t *st, int readonly, ict_error_t *err)
     }
     int held = flock(fd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK;
     close(fd);
-    if (held) {
+    st->live = held;
+    if (held && !readonly) {
         char who[256];
         ict__lock_holder(path, who, sizeof who);
         return ict_errorf(err, -EBUSY, "%s: another process holds it open "
@@ -436,7 +438,15 @@ static int open_common(ict_store_t *st, int readonly, ict_error_t *err)
                           "truncated one); expected an ictune results file",
                           path);
     st->readonly = readonly;
-    st->file = H5Fopen(path, readonly ? H5F_ACC_RDONLY : H5F_ACC_RDWR, H5P_DEFAULT);
+    /* a reader takes no lock: a report of a file a run is writing works
+     * (the writer flushes every row, so what is on disk is whole) */
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (readonly && fapl >= 0)
+        H5Pset_file_locking(fapl, 0, 1);
+    st->file = H5Fopen(path, readonly ? H5F_ACC_RDONLY : H5F_ACC_RDWR,
+                       fapl >= 0 ? fapl : H5P_DEFAULT);
+    if (fapl >= 0)
+        H5Pclose(fapl);
     if (st->file < 0)
         return ict_errorf(err, -EIO, "%s: cannot open the HDF5 file: it is "
                           "damaged or truncated (HDF5 could not read its "
@@ -565,13 +575,41 @@ int ict_store_open(ict_store_t **out, const char *path, const ict_config_t *c,
     return 0;
 }
 
+static int open_readonly_once(ict_store_t **out, const char *path,
+                              ict_config_t **config, int *live, ict_error_t *err);
+
 int ict_store_open_readonly(ict_store_t **out, const char *path,
                             ict_config_t **config, ict_error_t *err)
+{
+    /* while a run writes the file, a read may meet a row half flushed:
+     * a few tries, 50 ms apart */
+    int rc = 0, live = 0;
+    for (int tries = 0; tries < 20; tries++) {
+        rc = open_readonly_once(out, path, config, &live, err);
+        if (!rc || !live || rc == -ENOMEM || rc == -ENOENT)
+            return rc;
+        usleep(50000);
+    }
+    return rc;
+}
+
+int ict_store_live(const ict_store_t *st, char *who, size_t size)
+{
+    if (who && size)
+        who[0] = '\0';
+    if (st->live && who && size)
+        ict__lock_holder(st->path, who, size);
+    return st->live;
+}
+
+static int open_readonly_once(ict_store_t **out, const char *path,
+                              ict_config_t **config, int *live, ict_error_t *err)
 {
     ict_store_t *st = store_alloc(path, NULL);
     if (!st)
         return -ENOMEM;
     int rc = open_common(st, 1, err);
+    *live = st->live;
     char *text = rc ? NULL : attr_get_str(st->file, "config_text");
     char *cpath = rc ? NULL : attr_get_str(st->file, "config_file");
     if (!rc && !text)

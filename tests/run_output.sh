@@ -52,4 +52,18 @@ eval "\"\$ICTUNE\" ${hint#ictune }" -q > slow2.out 2>&1; rc=$?
 ok "the hint, run as printed, ends at the budget set (12, not 20)" '[ $rc = 0 ] && grep -q "^budget reached: 12 evaluations" slow2.out'
 "$ICTUNE" run slow.yaml --stop-after 3x > bad.out 2>&1; rc=$?
 ok "--stop-after 3x: a usage error naming the syntax" '[ $rc = 2 ] && grep -q "expected a duration" bad.out'
+# a report of a file that a run is writing
+rm -f slow.h5
+"$ICTUNE" run slow.yaml -q --jobs 2 > live.out 2>&1 &
+pid=$!
+i=0; while [ $i -lt 100 ] && ! "$ICTUNE" report slow.h5 --csv - 2>/dev/null | grep -q ",OK,"; do sleep 0.1; i=$((i + 1)); done
+"$ICTUNE" report slow.h5 > live.rep 2>&1; rc=$?
+ok "report while the run writes: exit 0, and it says so" '[ $rc = 0 ] && grep -q "a run is writing this file now" live.rep && grep -q "^best v = " live.rep'
+"$ICTUNE" report slow.h5 --status > live.st 2>&1; rc=$?
+ok "--status while it runs: exit 4, running now" '[ $rc = 4 ] && grep -q "running now" live.st'
+timeout 60 "$ICTUNE" report slow.h5 --watch 0.5s --top 0 > watch.out 2>&1; rc=$?
+wait $pid
+ok "--watch refreshes until the run ends, then stops" '[ $rc = 0 ] && [ "$(grep -c "^results: " watch.out)" -ge 2 ] && ! tail -n 12 watch.out | grep -q "a run is writing"'
+"$ICTUNE" report slow.h5 --status > done.st 2>&1; rc=$?
+ok "--status after it: exit 0" '[ $rc = 0 ] && grep -q "budget reached" done.st'
 done_tests run_output

@@ -5,6 +5,7 @@
  * running job holds, set HDF5_USE_FILE_LOCKING=FALSE. */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,13 @@ static const char help[] =
     "  --plot DIR     write objective.png and timeline.png (gnuplot)\n"
     "  --status       print the last job segment's state and exit with the\n"
     "                 code ictune run gave it: 0 finished, 3 resumable,\n"
-    "                 1 failed (for job scripts)\n";
+    "                 1 failed (for job scripts); 4 while a run writes it\n"
+    "  --watch S      print the report again every S (10s, 1m, ...) until\n"
+    "                 no run writes the file any more\n"
+    "A file that a run is writing is read as it stands (no lock is taken);\n"
+    "the report says so.\n";
+
+static int last_live;           /* the file had a writer (--watch) */
 
 typedef struct rep {
     const ict_config_t *c;
@@ -204,7 +211,53 @@ static int plot(const rep_t *r, const char *dir)
     return 0;
 }
 
+static int report_once(int argc, char **argv);
+
+static volatile sig_atomic_t watch_stop;
+static void on_watch_signal(int sig) { (void)sig; watch_stop = 1; }
+
 int ict_cmd_report(int argc, char **argv)
+{
+    double every = 0;
+    int k = 0;
+    char **rest = calloc((size_t)argc + 1, sizeof *rest);
+    if (!rest)
+        return ICT_EXIT_FAILURE;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--watch") && i + 1 < argc) {
+            if (ict_cli_duration("--watch", argv[++i], 0.1, &every)) {
+                free(rest);
+                return ICT_EXIT_USAGE;
+            }
+            continue;
+        }
+        rest[k++] = argv[i];
+    }
+    if (every <= 0) {
+        int code = report_once(k, rest);
+        free(rest);
+        return code;
+    }
+    signal(SIGINT, on_watch_signal);
+    signal(SIGTERM, on_watch_signal);
+    int tty = isatty(STDOUT_FILENO), code = 0;
+    for (int round = 0; !watch_stop; round++) {
+        if (tty)
+            fputs("\033[H\033[2J", stdout);       /* the screen, cleared */
+        else if (round)
+            puts("");
+        code = report_once(k, rest);
+        fflush(stdout);
+        if (code == ICT_EXIT_USAGE || !last_live)
+            break;                      /* the run is over: the last view */
+        for (double t = 0; t < every && !watch_stop; t += 0.1)
+            usleep(100000);
+    }
+    free(rest);
+    return code;
+}
+
+static int report_once(int argc, char **argv)
 {
     const char *path = NULL, *csv = NULL, *plotdir = NULL;
     int uerr;
@@ -255,6 +308,14 @@ int ict_cmd_report(int argc, char **argv)
         code = ICT_EXIT_FAILURE;
         goto out;
     }
+    char who[256];
+    last_live = ict_store_live(st, who, sizeof who);
+    if (status_only && last_live) {
+        printf("%s: running now (segment %zu, %zu rows so far%s%s)\n", path,
+               njobs, r.n, who[0] ? ", " : "", who);
+        code = 4;
+        goto out;
+    }
     if (status_only) {
         const char *state = njobs ? jobs[njobs - 1].exit_reason : "never run";
         int ec = njobs ? jobs[njobs - 1].exit_code : 1;
@@ -292,6 +353,10 @@ int ict_cmd_report(int argc, char **argv)
     char pt[2048];
     fprintf(sum, "results: %s (%s, %zu rows, %zu job segment%s)\n", path, c->name,
            r.n, njobs, njobs == 1 ? "" : "s");
+    if (last_live)
+        fprintf(sum, "a run is writing this file now%s%s%s: the report is of "
+                "the rows flushed so far\n", who[0] ? " (" : "", who,
+                who[0] ? ")" : "");
     if (best >= 0) {
         const ict_record_t *b = &r.rows[best];
         point_text(&r, b->flat, pt, sizeof pt);

@@ -109,8 +109,13 @@ int ict_store_job_rows(ict_store_t *st, ict_job_row_t **rows, size_t *n,
                        ict_error_t *err);
 
 /* Read-only open for reports: the config is taken from the file and
- * belongs to the store (valid until ict_store_close). */
+ * belongs to the store (valid until ict_store_close). It takes no lock, so
+ * it works while a run writes the file (a row being flushed is read again,
+ * up to a second). */
 int ict_store_open_readonly(ict_store_t **out, const char *path,
                             ict_config_t **config, ict_error_t *err);
+/* Was a writer holding the file when it was opened (a run in progress)?
+ * who: its host and pid as its lock says, when known. */
+int ict_store_live(const ict_store_t *st, char *who, size_t size);
 
 #endif

@@ -43,9 +43,9 @@ one() {
     rm -rf t.h5 runs
     t0=$(now)
     if [ $mode = local ]; then
-        "$ICTUNE" run t.yaml --jobs $w --quiet > out.txt 2>&1
+        "$ICTUNE" run t.yaml --jobs $w --quiet --verbose > out.txt 2>&1
     else
-        mpiexec -n $((w + 1)) --bind-to none -x ICTUNE_BENCH_NO_FLUSH "$ICTUNE" run t.yaml --quiet > out.txt 2>&1
+        mpiexec -n $((w + 1)) --bind-to none -x ICTUNE_BENCH_NO_FLUSH "$ICTUNE" run t.yaml --quiet --verbose > out.txt 2>&1
     fi
     t1=$(now)
     grep -q "^finished: $1 evaluations" out.txt || { echo "run failed:" >&2; cat out.txt >&2; exit 1; }

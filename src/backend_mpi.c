@@ -84,8 +84,8 @@ static const char *m_note(void *b, int w)
     if (!h->gpu[0] && !h->warning[0])
         return "";
     snprintf(buf, sizeof buf, "%s%s%s%s%s%s", h->gpu[0] ? "GPU " : "", h->gpu,
-             h->cpuset[0] ? ", CPUs " : "", h->cpuset, h->warning[0] ? "; warning: " : "",
-             h->warning);
+             h->cpuset[0] ? h->gpu[0] ? ", CPUs " : "CPUs " : "", h->cpuset,
+             h->warning[0] ? "; warning: " : "", h->warning);
     return buf;
 }
 

@@ -414,8 +414,11 @@ int ict_topo_bind(const ict_topo_t *t, const ict_bind_t *b, char *warning,
     if (b->numa[0]) {
         hwloc_nodeset_t ns = hwloc_bitmap_alloc();
         hwloc_bitmap_list_sscanf(ns, b->numa);
+        /* a system without memory binding (ENOSYS: no NUMA policy in
+         * this kernel or container) is not worth a warning per worker */
         if (hwloc_set_membind(t->h, ns, HWLOC_MEMBIND_BIND,
-                              HWLOC_MEMBIND_PROCESS | HWLOC_MEMBIND_BYNODESET)) {
+                              HWLOC_MEMBIND_PROCESS | HWLOC_MEMBIND_BYNODESET) &&
+            errno != ENOSYS) {
             size_t l = strlen(warning);
             snprintf(warning + l, size - l, "%smemory not bound to NUMA node %s: %s",
                      l ? "; " : "", b->numa, strerror(errno));

@@ -50,7 +50,7 @@ usage() { # expected-text command...
 }
 usage "--jobs abc: expected a whole number from 1 to 4096" run ../configs/demo.yaml --jobs abc
 usage "--jobs 2.5: expected a whole number from 1 to 4096" run ../configs/demo.yaml --jobs 2.5
-usage "--grace -1: expected a number >= 0" run ../configs/demo.yaml --grace -1
+usage "--grace -1: expected a duration of at least 0s" run ../configs/demo.yaml --grace -1
 # speculation's options, judged before anything runs
 usage "speculate: found .maybe.; expected one of: off,on" check ../configs/demo.yaml --set speculate=maybe
 usage "--set max_speculative=lots: expected auto or a whole number >= 0" check ../configs/demo.yaml --set max_speculative=lots
@@ -139,5 +139,19 @@ PY
 else
     echo "note: /usr/bin/python3 missing; converter checks not run"
 fi
+# check: the command as it would run, the gpus setting, a program that
+# is not there (a warning: the config is valid)
+"$ictune" check ../configs/demo.yaml > "$tmp/demo.chk" 2>&1
+ok "check: the command rendered at the centre" 'grep -q "^command (at the centre, as evaluation 0): sh tools/demo-objective.sh 10 0.5 blocked 0.05$" "$tmp/demo.chk"'
+ok "check: the gpus setting" 'grep -q "^gpus: auto" "$tmp/demo.chk"'
+sed 's|command: \["sh", "tools/demo-objective.sh"|command: ["pyhton3", "tools/demo-objective.sh"|' ../configs/demo.yaml > "$tmp/typo.yaml"
+"$ictune" check "$tmp/typo.yaml" > "$tmp/typo.out" 2> "$tmp/typo.err"; rc=$?
+ok "check: a program not on PATH is a warning with its place" '[ $rc = 0 ] && grep -q "warning: .*typo.yaml:6:10: command: .pyhton3. is not found on PATH" "$tmp/typo.err"'
+printf 'name: t\ncommand: "pyhton3 -c 1; echo [ictune] v={x}"\nparameters: {x: [1]}\nobjective: {metric: v}\n' > "$tmp/typo2.yaml"
+"$ictune" check "$tmp/typo2.yaml" > /dev/null 2> "$tmp/typo2.err"
+ok "check: a shell string's first program too" 'grep -q "pyhton3. is not found on PATH" "$tmp/typo2.err"'
+printf 'name: t\ncommand: "X=1 echo [ictune] v={x}"\nparameters: {x: [1]}\nobjective: {metric: v}\n' > "$tmp/ok2.yaml"
+"$ictune" check "$tmp/ok2.yaml" > /dev/null 2> "$tmp/ok2.err"
+ok "check: no warning for a builtin after an assignment" '[ ! -s "$tmp/ok2.err" ]'
 echo "cli: $n checks, $fail failed"
 [ $fail = 0 ]

@@ -1,6 +1,9 @@
 /* cmd_check.c - `ictune check CONFIG`: validate and print the space. */
 #include <errno.h>
 #include <stdio.h>
+#include "ictune/command.h"
+#include <unistd.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -24,6 +27,91 @@ static void print_values(const ict_space_t *s, size_t a)
         }
         printf("%s%s", i ? ", " : "", ict_space_value(s, a, i)->text);
     }
+}
+
+/* Is the program a command runs there: a path that is executable, a
+ * shell builtin, or a name on PATH? */
+static int findable(const char *prog, int shell)
+{
+    static const char *const builtins[] = {
+        "echo", "printf", "cd", "test", "[", "exec", "export", "set", "true",
+        "false", ".", ":", "eval", "read", "if", "for", "while", "until",
+        "case", "{", "(", "!", "exit", "trap", "ulimit", "umask", "wait",
+        "command", "env", "time", NULL};
+    if (!*prog)
+        return 1;
+    if (shell)
+        for (size_t i = 0; builtins[i]; i++)
+            if (!strcmp(prog, builtins[i]))
+                return 1;
+    if (strchr(prog, '/'))
+        return access(prog, X_OK) == 0;
+    const char *path = getenv("PATH");
+    for (const char *p = path ? path : "/usr/bin:/bin"; p && *p;) {
+        size_t n = strcspn(p, ":");
+        char f[4096];
+        snprintf(f, sizeof f, "%.*s/%s", (int)n, n ? p : ".", prog);
+        if (access(f, X_OK) == 0)
+            return 1;
+        p += n + (p[n] == ':');
+    }
+    return 0;
+}
+
+/* The command as it runs at the centre (ids and folders as for evaluation
+ * 0), and a warning when its program is nowhere to be found. */
+static void print_command(const ict_config_t *c, const ict_command_t *cmd,
+                          const char *what, const int32_t *idx)
+{
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/0", c->workdir);
+    ict_render_vars_t vars = {0, dir, c->has_prepare ? "<prepare_dir>" : NULL};
+    char **argv = NULL;
+    ict_error_t err;
+    if (ict_command_render(cmd, c->space, idx, &vars, &argv, &err) == 0) {
+        printf("%s%s:", what, idx ? " (at the centre, as evaluation 0)" : "");
+        for (char **a = argv; *a; a++) {
+            int plain = **a != '\0';
+            for (const char *p = *a; *p && plain; p++)
+                plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "0123456789._-+=/:,@%", *p) != NULL;
+            char *q = plain ? NULL : ict_shell_quote(*a);
+            printf(" %s", q ? q : *a);
+            free(q);
+        }
+        putchar('\n');
+        free(argv);
+    }
+    /* the program: argv[0], or a shell string's first word */
+    char prog[256] = "";
+    int shell = cmd->shell != NULL;
+    if (shell) {
+        const char *p = cmd->shell;
+        for (;;) {
+            while (*p == ' ' || *p == '\t' || *p == '\n')
+                p++;
+            size_t n = strcspn(p, " \t\n;|&<>");
+            const char *eq = memchr(p, '=', n);
+            if (eq && eq > p && !memchr(p, '{', (size_t)(eq - p))) {
+                p += n;                 /* VAR=value: not the program */
+                continue;
+            }
+            snprintf(prog, sizeof prog, "%.*s", (int)(n < 255 ? n : 255), p);
+            break;
+        }
+        if (strchr(prog, '{') || strchr(prog, '$') || strchr(prog, '\'') ||
+            strchr(prog, '"'))
+            prog[0] = '\0';             /* made at run time: not checked */
+    } else if (cmd->argc) {
+        snprintf(prog, sizeof prog, "%s", cmd->argv[0]);
+        if (strchr(prog, '{'))
+            prog[0] = '\0';
+    }
+    if (prog[0] && !findable(prog, shell))
+        fprintf(stderr, "ictune: warning: %s:%d:%d: %s: '%s' is %s; every "
+                "evaluation would fail (exit 127)\n", c->path, cmd->line,
+                cmd->col, what, prog,
+                strchr(prog, '/') ? "not an executable file" : "not found on PATH");
 }
 
 int ict_cmd_check(int argc, char **argv)
@@ -142,8 +230,19 @@ int ict_cmd_check(int argc, char **argv)
     for (size_t k = 0; k < c->n_metrics; k++)
         printf("metric: %s\n", c->metrics[k]);
     if (c->has_prepare)
-        printf("prepare: %s\n", c->prepare.shell ? c->prepare.shell : c->prepare.argv[0]);
-    printf("command: %s\n", c->command.shell ? c->command.shell : c->command.argv[0]);
+        print_command(c, &c->prepare, "prepare", NULL);
+    int32_t *centre = calloc(ict_space_dims(s) + 1, sizeof *centre);
+    if (centre)
+        ict_space_centre(s, centre);
+    print_command(c, &c->command, "command", centre);
+    free(centre);
+    if (c->gpus_none)
+        printf("gpus: none (workers are not bound to GPUs)\n");
+    else
+        printf("gpus: auto (one GPU per worker where the node has GPUs%s)\n",
+               c->gpus_share > 1 ? ", shared by up to N workers" : "");
+    if (c->gpus_share > 1)
+        printf("gpus: share %d workers per GPU\n", c->gpus_share);
     printf("output: %s, workdir: %s", c->output, c->workdir);
     if (c->timeout > 0)
         printf(", timeout %gs", c->timeout);

@@ -20,7 +20,7 @@ static const char help[] =
     "usage: ictune report FILE.h5 [options]\n"
     "Summarise a results file: the best point and its metrics, evaluations\n"
     "per status, per level and per stage, the workers' busy fraction and the\n"
-    "GPU-hours used.\n"
+    "GPU-hours used (hours of evaluations where there were no GPUs).\n"
     "\n"
     "  --top K        the K best valid evaluations (default 5)\n"
     "  --csv FILE     write every evaluation as CSV ('-' for stdout)\n"
@@ -415,10 +415,15 @@ static int report_once(int argc, char **argv)
                 sp_taken_s += d;
             }
         }
+    /* GPU-hours where the evaluations had GPUs, else hours of evaluations */
+    int gpus = 0;
+    for (size_t i = 0; i < r.n && !gpus; i++)
+        gpus = r.rows[i].gpu && r.rows[i].gpu[0];
+    const char *hours = gpus ? "GPU-hours" : "hours of evaluations (no GPUs)";
     if (sp)
         fprintf(sum, "speculative: %zu evaluations run ahead of the search, %zu "
-               "taken by it, %zu not (%.4g of %.4g GPU-hours)\n", sp, sp_taken,
-               sp - sp_taken, (sp_s - sp_taken_s) / 3600, sp_s / 3600);
+               "taken by it, %zu not (%.4g of %.4g %s)\n", sp, sp_taken,
+               sp - sp_taken, (sp_s - sp_taken_s) / 3600, sp_s / 3600, hours);
     double wall = 0, capacity = 0;
     for (size_t j = 0; j < njobs; j++) {
         double end = isnan(jobs[j].end) ? ict_store_t0(st) : jobs[j].end;
@@ -432,9 +437,9 @@ static int report_once(int argc, char **argv)
         wall += span;
         capacity += span * workers;
     }
-    fprintf(sum, "work: %.4g GPU-hours (%.1f s of evaluations) over %.1f s of wall "
-           "time in %zu segment%s; workers busy %.1f%%\n", busy / 3600, busy,
-           wall, njobs, njobs == 1 ? "" : "s",
+    fprintf(sum, "work: %.4g %s (%.1f s of evaluations) over %.1f s of wall "
+           "time in %zu segment%s; workers busy %.1f%%\n", busy / 3600, hours,
+           busy, wall, njobs, njobs == 1 ? "" : "s",
            capacity > 0 ? 100 * busy / capacity : 0);
     if (top > 0 && best >= 0) {
         fprintf(sum, "top %ld:\n", top);

@@ -46,6 +46,7 @@ static const char help[] =
     "                      never run, counted against no budget\n"
     "  --set KEY=VALUE     override search.KEY\n"
     "  --quiet             no progress lines\n"
+    "  --verbose           also the master's own CPU time in the summary\n"
     "\n"
     "exit codes: 0 finished (or budget reached), 1 failed (bad results file,\n"
     "prepare step failed, ...), 2 usage or config error, 3 stopped early and\n"
@@ -90,7 +91,7 @@ int ict_cmd_run(int argc, char **argv)
 {
     const char *path = NULL;
     const char *sets[64];
-    int nsets = 0, quiet = 0, jobs_given = 0;
+    int nsets = 0, quiet = 0, jobs_given = 0, verbose = 0;
     ict_run_opts_t o = {0};
     o.jobs = 1;
     o.grace = 30;
@@ -109,6 +110,8 @@ int ict_cmd_run(int argc, char **argv)
             o.resume = 1;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             quiet = 1;
+        } else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
+            verbose = 1;
         } else if (!strcmp(a, "--jobs") && more) {
             if (ict_cli_number(a, argv[++i], 1, 4096, 1, &v))
                 return ICT_EXIT_USAGE;
@@ -253,9 +256,12 @@ int ict_cmd_run(int argc, char **argv)
         }
         ict_cli_speculation(s.spec_started, s.spec_taken, s.spec_seconds,
                             s.spec_taken_seconds);
-        printf("time: %.3f s; master CPU %.3f s (%.1f us per program started)\n",
-               s.elapsed, s.master_cpu,
-               s.launches ? 1e6 * s.master_cpu / (double)s.launches : 0.0);
+        if (verbose)
+            printf("time: %.3f s; master CPU %.3f s (%.1f us per program started)\n",
+                   s.elapsed, s.master_cpu,
+                   s.launches ? 1e6 * s.master_cpu / (double)s.launches : 0.0);
+        else
+            printf("time: %.3f s\n", s.elapsed);
         printf("results: %s (h5dump -H %s; ictune report %s)\n", c->output,
                c->output, c->output);
         if (s.outcome == ICT_RUN_STOPPED) {

@@ -134,6 +134,15 @@ struct ict_run {
     /* constraint k's metric: -1 the objective, else its index in metrics */
     int *cons_idx;
     double *cons;               /* scratch: one value per constraint */
+    /* progress: final results in the file, of them failed and broken; the
+     * busy worker-seconds integral; the best's time and id */
+    uint64_t nfinal, nfailed, nbroken, seg_final;
+    uint64_t nahead;            /* final results run ahead, not yet taken */
+    double seg_seconds;
+    double busy_acc, busy_t, busy_acc0, busy_t0;
+    double best_when;
+    int64_t best_id;
+    int per_stage_lines;
     /* measurements taken from elsewhere: the search's and the lookahead's */
     ict_search_opts_t so;
     ict_search_seed_t *seeds;
@@ -203,6 +212,15 @@ static const char *hms(double s, char *buf, size_t size)
     return buf;
 }
 
+/* The busy worker-seconds so far (before nrunning changes). */
+static void busy_tick(master_t *m)
+{
+    double now = ict_mono();
+    if (m->busy_t > 0)
+        m->busy_acc += m->nrunning * (now - m->busy_t);
+    m->busy_t = now;
+}
+
 static void progress(master_t *m, const char *what)
 {
     ict_search_stats_t s;
@@ -210,7 +228,18 @@ static void progress(master_t *m, const char *what)
     uint64_t flat;
     double best;
     char pt[1024] = "", tm[32];
-    if (ict_search_best(m->search, &flat, &best) == 0) {
+    /* the best so far: the search's (earlier segments, seeds) or this
+     * segment's newest, whose time and id are known */
+    int has = ict_search_best(m->search, &flat, &best) == 0, mine = 0;
+    if (m->has_best && (!has || (m->c->goal == ICT_MAXIMIZE ? m->best > best
+                                                             : m->best < best))) {
+        flat = m->best_flat;
+        best = m->best;
+        has = mine = 1;
+    } else if (has && m->has_best && best == m->best) {
+        mine = 1;
+    }
+    if (has) {
         int32_t *idx = m->idx;
         ict_space_unflat(m->c->space, flat, idx);
         char p[900];
@@ -220,15 +249,54 @@ static void progress(master_t *m, const char *what)
         snprintf(pt, sizeof pt, "no valid result yet");
     }
     char sp[96] = "";
-    if (m->look)
+    if (m->look && m->spec_started)
         snprintf(sp, sizeof sp, " (%d speculative; %llu of %llu run ahead "
                  "taken)", m->nspec, (unsigned long long)m->spec_taken,
                  (unsigned long long)m->spec_started);
-    say(m, "[%s] %s stage %ld (level %d): %llu done, %d running, %llu failed "
-        "or infeasible, %d/%d workers busy%s; %s",
-        hms(ict_now() - m->t_start, tm, sizeof tm), what, m->stage, m->level,
-        (unsigned long long)s.evaluations, m->nrunning,
-        (unsigned long long)s.invalid, m->nrunning, m->be->nworkers, sp, pt);
+    char budget[48] = "";
+    if (m->c->max_evaluations)
+        snprintf(budget, sizeof budget, "/%lld", (long long)m->c->max_evaluations);
+    /* busy: over the time since the last line, not this instant (a stage
+     * that just ended has no one busy for a moment) */
+    busy_tick(m);
+    double span = m->busy_t - m->busy_t0;
+    char busy[64];
+    if (span > 0)
+        snprintf(busy, sizeof busy, "workers busy %.0f%% since the last line",
+                 100 * (m->busy_acc - m->busy_acc0) / (span * m->be->nworkers));
+    else
+        snprintf(busy, sizeof busy, "%d/%d workers busy", m->nrunning, m->be->nworkers);
+    m->busy_acc0 = m->busy_acc;
+    m->busy_t0 = m->busy_t;
+    char when[96] = "";
+    if (mine && m->best_id >= 0 && m->best_when > 0)
+        snprintf(when, sizeof when, " (evaluation %lld, %s ago)",
+                 (long long)m->best_id, hms(ict_now() - m->best_when, tm, sizeof tm));
+    /* the time left in this stage: its points not done, at the mean
+     * duration of this segment's evaluations, over the workers */
+    char eta[96] = "";
+    if (m->seg_final >= 3 && m->in_stage) {
+        size_t n = ict_search_stage_size(m->search), left = m->qlen;
+        for (int w = 0; w < m->be->nworkers; w++)
+            left += m->running[w].id != UINT64_MAX &&
+                    !(m->running[w].spec && !m->running[w].taken);
+        double mean = m->seg_seconds / (double)m->seg_final;
+        size_t waves = (left + (size_t)m->be->nworkers - 1) / (size_t)m->be->nworkers;
+        char t2[32];
+        if (left)
+            snprintf(eta, sizeof eta, "; about %s left in this stage (%zu of %zu "
+                     "points)", hms(mean * (double)waves, t2, sizeof t2), left, n);
+    }
+    char el[32];
+    char ahead[64] = "";
+    if (m->nahead)
+        snprintf(ahead, sizeof ahead, " and %llu run ahead",
+                 (unsigned long long)m->nahead);
+    say(m, "[%s] %s stage %ld (level %d): %llu%s evaluations done%s (%llu failed, "
+        "%llu broke a constraint), %d running, %s%s; %s%s%s",
+        hms(ict_now() - m->t_start, el, sizeof el), what, m->stage, m->level,
+        (unsigned long long)m->nfinal, budget, ahead, (unsigned long long)m->nfailed,
+        (unsigned long long)m->nbroken, m->nrunning, busy, sp, pt, when, eta);
     m->next_progress = ict_mono() + m->o->progress;
 }
 
@@ -260,6 +328,7 @@ static int dispatch(master_t *m, int w, const pend_t *p, ict_error_t *err)
         int rc = ict__be_submit(m->be, w, &t, err);
         if (!rc) {
             m->running[w] = *p;
+            busy_tick(m);
             m->nrunning++;
             m->nspec += p->spec && !p->taken;
             rc = ict__pmap_set(&m->inflight, p->flat, w);
@@ -305,6 +374,7 @@ static int dispatch(master_t *m, int w, const pend_t *p, ict_error_t *err)
     free(argv);
     if (!rc) {
         m->running[w] = *p;
+        busy_tick(m);
         m->nrunning++;
         m->nspec += p->spec && !p->taken;
         m->sum->launches++;
@@ -338,9 +408,21 @@ static int record(master_t *m, const ict_raw_result_t *r, const pend_t *p,
     int rc = m->st ? ict_store_append_eval(m->st, &row, err) : 0;
     if (!rc && m->o->on_record)         /* after the flush */
         rc = m->o->on_record(m->o->record_ud, &row);
+    if (!rc && st != ICT_STATUS_INTERRUPTED && is_final(m->c, st, p->attempt)) {
+        if (ahead)
+            m->nahead++;
+        else
+            m->nfinal++;
+        m->nfailed += st != ICT_STATUS_OK && st != ICT_STATUS_INFEASIBLE;
+        m->nbroken += st == ICT_STATUS_INFEASIBLE;
+        m->seg_final++;
+        m->seg_seconds += r->end - r->start;
+    }
     if (!rc && st == ICT_STATUS_OK && isfinite(row.objective) &&
         (!m->has_best || (m->c->goal == ICT_MAXIMIZE ? row.objective > m->best
                                                       : row.objective < m->best))) {
+        m->best_when = ict_now();
+        m->best_id = (int64_t)p->id;
         m->has_best = 1;
         m->best = row.objective;
         m->best_flat = p->flat;
@@ -547,6 +629,7 @@ static int handle(master_t *m, int w, ict_raw_result_t *r, ict_error_t *err)
 {
     pend_t p = m->running[w];
     m->running[w].id = UINT64_MAX;
+    busy_tick(m);
     m->nrunning--;
     m->nspec -= p.spec && !p.taken;
     ict__pmap_del(&m->inflight, p.flat);
@@ -706,6 +789,10 @@ static int take(master_t *m, int64_t row, int64_t id, uint64_t sid,
     int rc = 0;
     m->spec_taken++;
     m->sum->spec_taken_seconds += seconds;
+    if (row >= 0 || seconds > 0) {      /* it had ended: now it counts */
+        m->nahead -= m->nahead > 0;
+        m->nfinal++;
+    }
     if (row >= 0 && m->st)
         rc = ict_store_set_stage(m->st, (size_t)row, m->stage, m->level, err);
     if (!rc && m->o->on_take)
@@ -788,7 +875,7 @@ static int end_stage(master_t *m, ict_error_t *err)
                            m->stage_start - t0, ict_now() - t0};
     int rc = m->st ? ict_store_append_stage(m->st, &row, err) : 0;
     free(base);
-    if (!rc)
+    if (!rc && !m->o->no_stage_lines)
         progress(m, "finished");
     return rc;
 }
@@ -919,6 +1006,14 @@ static int load_file(master_t *m, ict_error_t *err)
                 return rc;
         } else if (r->attempt > a->y) {
             a->y = r->attempt;
+        }
+        if (is_final(m->c, r->status, r->attempt)) {
+            if (r->speculative && r->stage == 0)
+                m->nahead++;
+            else
+                m->nfinal++;
+            m->nfailed += r->status != ICT_STATUS_OK && r->status != ICT_STATUS_INFEASIBLE;
+            m->nbroken += r->status == ICT_STATUS_INFEASIBLE;
         }
         if (is_final(m->c, r->status, r->attempt) && !ict_db_get(m->final, r->flat)) {
             /* the db's insertion order is the row index */
@@ -1157,6 +1252,8 @@ int ict_run_open(ict_run_t **out, const ict_config_t *c, const ict_run_opts_t *o
     m->o = o;
     m->sum = sum;
     m->t_start = ict_now();
+    m->best_id = -1;
+    m->busy_t = m->busy_t0 = ict_mono();
     size_t D = ict_space_dims(c->space);
     m->idx = calloc(D + 1, sizeof *m->idx);
     m->values = calloc(c->n_metrics + 2, sizeof *m->values);

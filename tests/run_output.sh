@@ -52,6 +52,16 @@ eval "\"\$ICTUNE\" ${hint#ictune }" -q > slow2.out 2>&1; rc=$?
 ok "the hint, run as printed, ends at the budget set (12, not 20)" '[ $rc = 0 ] && grep -q "^budget reached: 12 evaluations" slow2.out'
 "$ICTUNE" run slow.yaml --stop-after 3x > bad.out 2>&1; rc=$?
 ok "--stop-after 3x: a usage error naming the syntax" '[ $rc = 2 ] && grep -q "expected a duration" bad.out'
+# progress: evaluations done of the budget (not stages), busy over time,
+# the best and when; none per stage where stderr is not a terminal
+rm -f slow.h5
+"$ICTUNE" run slow.yaml --jobs 2 --set max_evaluations=12 --progress 0.2s > prog.out 2>&1
+ok "progress: done of the budget, the last line 12/12" 'grep "evaluations done" prog.out | tail -n 1 | grep -q ": 12/12 evaluations done"'
+ok "progress: failed and broken counted, busy since the last line" 'grep -q "(0 failed, 0 broke a constraint), [0-9]* running, workers busy [0-9]*% since the last line" prog.out'
+ok "progress: the best, and when it was found" 'grep -q "best v=[0-9]* at x=[0-9]* (evaluation [0-9]*, 00:00:0[0-9] ago)" prog.out'
+rm -f slow.h5
+"$ICTUNE" run slow.yaml --jobs 2 --set max_evaluations=12 > quiet.out 2>&1
+ok "not a terminal, no --progress: no line per stage" '! grep -q "finished stage" quiet.out && grep -q "^budget reached: 12" quiet.out'
 # a report of a file that a run is writing
 rm -f slow.h5
 "$ICTUNE" run slow.yaml -q --jobs 2 > live.out 2>&1 &

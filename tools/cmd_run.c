@@ -31,7 +31,9 @@ static const char help[] =
     "  --grace S           after SIGTERM/SIGINT/SIGHUP/SIGUSR1, running\n"
     "                      evaluations get S seconds before they are stopped\n"
     "                      (default 30; a second signal stops them at once)\n"
-    "  --progress S        a progress line every S seconds (default 60)\n"
+    "  --progress S        a progress line every S and one per stage (default:\n"
+    "                      60s; where stderr is not a terminal, one every\n"
+    "                      10m and none per stage)\n"
     "  --stop-after S      after S (90, 45s, 30m, 23h50m: as every S here)\n"
     "                      stop as on a signal (for batch\n"
     "                      systems without a warning signal: the wall-time\n"
@@ -91,7 +93,7 @@ int ict_cmd_run(int argc, char **argv)
 {
     const char *path = NULL;
     const char *sets[64];
-    int nsets = 0, quiet = 0, jobs_given = 0, verbose = 0;
+    int nsets = 0, quiet = 0, jobs_given = 0, verbose = 0, progress_given = 0;
     ict_run_opts_t o = {0};
     o.jobs = 1;
     o.grace = 30;
@@ -123,6 +125,7 @@ int ict_cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--progress") && more) {
             if (ict_cli_duration(a, argv[++i], 0.1, &o.progress))
                 return ICT_EXIT_USAGE;
+            progress_given = 1;
         } else if (!strcmp(a, "--stop-after") && more) {
             if (ict_cli_duration(a, argv[++i], 0, &o.stop_after))
                 return ICT_EXIT_USAGE;
@@ -219,6 +222,12 @@ int ict_cmd_run(int argc, char **argv)
     o.mpi = size > 1;
     o.signals = &signals;
     o.log = quiet ? NULL : log_line;
+    /* where the output is not a terminal (a batch job's log), a line every
+     * 10 minutes and none per stage, unless --progress says otherwise */
+    if (!progress_given && !isatty(STDERR_FILENO)) {
+        o.progress = 600;
+        o.no_stage_lines = 1;
+    }
     ict_run_summary_t s;
     int rc = ict_run(c, &o, &s, &err);
     if (rc)

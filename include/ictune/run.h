@@ -40,6 +40,7 @@ typedef struct ict_run_opts {
     int mpi;                    /* this is rank 0 of an MPI job with workers */
     double grace;               /* after a signal: seconds before killing */
     double progress;            /* seconds between progress lines */
+    int no_stage_lines;         /* no line at the end of each stage */
     double kill_grace;          /* SIGTERM to SIGKILL for a timeout */
     double stop_after;          /* stop as on a signal after this many
                                    seconds (a wall-time limit); 0: never */

@@ -1172,6 +1172,10 @@ static int finish(master_t *m, int rc, int cancel)
         sum->invalid = s.invalid;
         sum->infeasible = s.infeasible;
         sum->stages = s.stages;
+        sum->recorded = m->nfinal;
+        sum->recorded_failed = m->nfailed;
+        sum->recorded_broken = m->nbroken;
+        sum->interrupted = (uint64_t)m->nrunning;
         sum->has_best = ict_search_best(m->search, &sum->best_flat, &sum->best) == 0;
         const ict_db_entry_t *bm = sum->has_best && m->okmap ? ict_db_get(m->okmap, sum->best_flat) : NULL;
         for (size_t k = 0; k < c->n_metrics; k++)

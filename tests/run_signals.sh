@@ -41,7 +41,7 @@ starts 2 30; sleep 1
 kill -TERM $pid
 wait $pid; rc=$?
 ok "SIGTERM to mpiexec: mpiexec exits non-zero ($rc)" '[ $rc != 0 ]'
-ok "SIGTERM: the master stopped cleanly" 'grep -q "^stopped early:" t1.txt && grep -q "resume with: ictune run sig.yaml --resume" t1.txt'
+ok "SIGTERM: the master stopped cleanly" 'grep -q "^stopped early:" t1.txt && grep -q "resume with: mpiexec ... ictune run sig.yaml --resume" t1.txt && grep -q "^stopped cleanly" t1.txt'
 "$ICTUNE" report sig.h5 --status > st.txt; rc=$?
 ok "SIGTERM: the file says resumable (report --status exits 3)" '[ $rc = 3 ] && grep -q "stopped (resumable)" st.txt'
 ok "SIGTERM: no program left running" 'gone "programs/func.sh" 5'
@@ -58,6 +58,8 @@ starts 2 30; sleep 0.3
 kill -USR1 $pid
 wait $pid; rc=$?
 ok "SIGUSR1 to mpiexec: exit code 3" '[ $rc = 3 ] || { cat t2.txt; false; }'
+ok "SIGUSR1 to mpiexec: ictune says the stop was clean, and what Open MPI's lines mean" \
+   'grep -q "^stopped cleanly: every finished evaluation is in" t2.txt && grep -q "not a crash" t2.txt'
 ok "resume skipped the prepare step" '[ "$(wc -l < prepare.log)" = 1 ] && grep -q "prepare step already done" t2.txt'
 
 # local mode: SIGTERM gives 3; a second signal stops at once

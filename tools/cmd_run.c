@@ -237,13 +237,17 @@ int ict_cmd_run(int argc, char **argv)
         if (s.seeded)
             snprintf(seeded, sizeof seeded, "; %llu measurements seeded (not "
                      "run, not counted)", (unsigned long long)s.seeded);
+        int stopped = s.outcome == ICT_RUN_STOPPED;
+        if (stopped)
+            printf("stopped cleanly: every finished evaluation is in %s; the "
+                   "ones that were running run again on resume\n", c->output);
         printf("%s: %llu evaluations (%llu failed, %llu infeasible) in %ld "
                "stages, %llu programs started in this run%s%s%s\n",
-               s.outcome == ICT_RUN_STOPPED ? "stopped early" :
+               stopped ? "stopped early" :
                s.outcome == ICT_RUN_BUDGET ? "budget reached" : "finished",
-               (unsigned long long)s.evaluations,
-               (unsigned long long)(s.invalid - s.infeasible),
-               (unsigned long long)s.infeasible, s.stages,
+               (unsigned long long)(stopped ? s.recorded : s.evaluations),
+               (unsigned long long)(stopped ? s.recorded_failed : s.invalid - s.infeasible),
+               (unsigned long long)(stopped ? s.recorded_broken : s.infeasible), s.stages,
                (unsigned long long)s.launches, s.replayed ? ", " : "",
                s.replayed ? "earlier results replayed from the file" : "",
                seeded);
@@ -285,6 +289,9 @@ int ict_cmd_run(int argc, char **argv)
             if (jobs_given)
                 printf(" --jobs %d", o.jobs);
             putchar('\n');
+            if (mpi)
+                printf("(Open MPI's lines after this one report ictune's exit "
+                       "code 3: stopped and resumable, not a crash)\n");
         }
     }
     /* remeasure: N, once the search is over (here: the master's node) */

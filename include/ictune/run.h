@@ -76,6 +76,10 @@ typedef struct ict_run_summary {
     uint64_t infeasible;        /* of those: broke a constraint */
     uint64_t replayed;          /* answered from the file on resume */
     uint64_t seeded;            /* taken from elsewhere, never run here */
+    /* the file's final results (every segment), of them failed and broken;
+     * a stopped run's search may not have counted its last stage yet */
+    uint64_t recorded, recorded_failed, recorded_broken;
+    uint64_t interrupted;       /* running when the run ended */
     long stages;
     int has_best;
     uint64_t best_flat;

@@ -1099,8 +1099,12 @@ static int walk(ctx_t *x, yaml_node_t *root)
             return -ENOMEM;
         snprintf(c->output, l, "%s.h5", c->name);
     }
-    if (!c->workdir && !(c->workdir = strdup("runs")))
-        return -ENOMEM;
+    if (!c->workdir) {                  /* <name>-runs: one per config */
+        size_t l = strlen(c->name) + 6;
+        if (!(c->workdir = malloc(l)))
+            return -ENOMEM;
+        snprintf(c->workdir, l, "%s-runs", c->name);
+    }
     return 0;
 }
 

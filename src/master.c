@@ -11,6 +11,7 @@
 #include "ictune/seed.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -1025,6 +1026,24 @@ static int load_file(master_t *m, ict_error_t *err)
     return 0;
 }
 
+/* A new results file, but the workdir holds run folders of an earlier run:
+ * say so (new folders never overwrite them: they get suffixes, 0-2). */
+static void stale_workdir(master_t *m)
+{
+    DIR *d = opendir(m->workdir);
+    if (!d)
+        return;
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    if (n)
+        say(m, "warning: the workdir %s already holds %zu entr%s from an "
+            "earlier run; this run's folders are made beside them (a folder "
+            "that exists gets a suffix: 0-2, ...); remove it or set another "
+            "'workdir' to keep runs apart", m->workdir, n, n == 1 ? "y" : "ies");
+}
+
 /* The seeds: the file's rows taken from elsewhere (attempt 0). */
 static int seeds_from_rows(master_t *m)
 {
@@ -1357,6 +1376,8 @@ int ict_run_open(ict_run_t **out, const ict_config_t *c, const ict_run_opts_t *o
     }
     if (changes[0])
         say(m, "resuming with changes (recorded in the file): %s", changes);
+    if (!o->resume && !m->virt)
+        stale_workdir(m);
     if (o->resume && (rc = load_file(m, err)))
         return finish(m, rc, 0);
     if (o->resume && m->nseeds && (rc = seeds_from_rows(m)))

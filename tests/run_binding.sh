@@ -32,7 +32,7 @@ check_rows() { # how
         if ($6 != want_cpu || $8 != want_cuda || $7 != 1) print }' rows.csv)
     ok "$1: each program ran on its GPU's PU and saw only its GPU" '[ -z "$bad" ] || { echo "$bad"; false; }'
     ok "$1: both GPUs used" 'grep -q "0000:10:00.0" rows.csv && grep -q "0000:90:00.0" rows.csv'
-    ok "$1: CUDA_DEVICE_ORDER=PCI_BUS_ID" 'grep -qr "order=PCI_BUS_ID" runs/*/where.txt'
+    ok "$1: CUDA_DEVICE_ORDER=PCI_BUS_ID" 'grep -qr "order=PCI_BUS_ID" bind-runs/*/where.txt'
     ok "$1: host recorded" '[ "$(cut -d, -f14 rows.csv | sort -u | grep -vc host)" -ge 1 ]'
     ok "$1: cpuset recorded" 'h5dump -d /evaluations b.h5 | grep -q "\"0x00000002\""'
 }

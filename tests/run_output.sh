@@ -62,6 +62,12 @@ ok "progress: the best, and when it was found" 'grep -q "best v=[0-9]* at x=[0-9
 rm -f slow.h5
 "$ICTUNE" run slow.yaml --jobs 2 --set max_evaluations=12 > quiet.out 2>&1
 ok "not a terminal, no --progress: no line per stage" '! grep -q "finished stage" quiet.out && grep -q "^budget reached: 12" quiet.out'
+# working folders: the default workdir is named after the config; a new
+# results file beside an earlier run's folders says so
+ok "the default workdir is <name>-runs" "[ -d slow-runs ] && [ -d slow-runs/0 ]"
+rm -f slow.h5
+"$ICTUNE" run slow.yaml --jobs 2 --set max_evaluations=4 > stale.out 2>&1
+ok "a new file beside an earlier run's folders: a warning" 'grep -q "warning: the workdir .*slow-runs already holds [0-9]* entries from an earlier run" stale.out'
 # a report of a file that a run is writing
 rm -f slow.h5
 "$ICTUNE" run slow.yaml -q --jobs 2 > live.out 2>&1 &

@@ -206,7 +206,7 @@ p=$!; i=0; while [ ! -f held.h5 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1))
 "$ICTUNE" report held.h5 > held.txt 2>&1
 "$ICTUNE" run held.yaml --resume > held2.txt 2>&1
 wait $p
-ok "a held file: not called damaged" 'grep -q "another process holds it open for writing, pid [0-9]* on host" held.txt && ! grep -q "damaged or truncated" held.txt || { cat held.txt; false; }'
+ok "a held file: the report reads it, names the writer, never says damaged" 'grep -q "a run is writing this file now (pid [0-9]* on host" held.txt && ! grep -q "damaged or truncated" held.txt || { cat held.txt; false; }'
 ok "a held file: resume names the writer" 'grep -q "in use: another ictune (pid [0-9]*" held2.txt'
 
 # ---- 11. a missing program is not a measurement ---------------------

@@ -31,6 +31,6 @@ ok "every valid point once ($valid), nothing else" '[ "$(awk -F, "NR > 1 && \$10
 ok "no excluded point ran" '[ -z "$(awk -F, "NR > 1 && (\$4 % 3 == 1 || (\$5 == \"b\" && \$4 >= 6))" m.csv)" ]'
 ok "each row: the mean of 3 runs (v = 2), 3 samples, a wall time" '[ -z "$(awk -F, "NR > 1 && (\$7 != 2 || \$8 != 3 || \$6 <= 0)" m.csv)" ]'
 ok "the initial point first" '[ "$(awk -F, "NR > 1 && \$2 == 1 { print \$4 \",\" \$5 }" m.csv)" = "12,c" ]'
-d=$(awk -F, 'NR == 2' m.csv | grep -o '/[^,]*/runs/[0-9-]*' | head -1)
+d=$(awk -F, 'NR == 2' m.csv | grep -o '/[^,]*/m-runs/[0-9-]*' | head -1)
 ok "numbered outputs on a worker rank" '[ -f "$d/stdout.3" ] && [ -L "$d/stdout" ]'
 done_tests run_repeat

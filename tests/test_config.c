@@ -102,7 +102,7 @@ int main(void)
     CHECK_STR(ict_space_value(s, 0, 4)->text, "q's");
     CHECK_EQ(ict_space_size(s), 5);
     CHECK_STR(c->output, "t.h5");
-    CHECK_STR(c->workdir, "runs");
+    CHECK_STR(c->workdir, "t-runs");             /* <name>-runs */
     CHECK_STR(c->strategy, "dsice");
     CHECK_EQ(c->goal, ICT_MINIMIZE);
     ict_config_free(c);

@@ -46,7 +46,7 @@ typedef struct ict_config {
     size_t text_len;
     char *name;
     char *output;               /* default "<name>.h5" */
-    char *workdir;              /* default "runs" */
+    char *workdir;              /* default "<name>-runs" */
     ict_command_t command;
     int has_prepare;
     ict_command_t prepare;

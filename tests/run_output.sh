@@ -33,6 +33,10 @@ ok "report --csv -: every row has the header's fields" \
    '[ "$(/usr/bin/python3 -c "import csv,sys; r=list(csv.reader(open(\"rows.csv\"))); print(len(set(len(x) for x in r)), len(r))")" = "1 11" ]'
 ok "CSV numbers are the shortest that read back: 0.3, 0.5 (%.17g: 0.29999999999999999)" \
    'grep -q ",3,0.3,0.5," rows.csv && ! grep -q "0000000000\|9999999999" rows.csv'
+# one name per column: the CSV's header names are the file's members
+h5dump -H -d /evaluations o.h5 | sed -n 's/^ *H5T_[A-Z_0-9]* "\([a-z_A-Z0-9]*\)";$/\1/p; s/^ *H5T_STRING { *$//p; s/^ *} "\([a-z_A-Z0-9]*\)";$/\1/p' | grep . | sort > h5cols
+head -n 1 rows.csv | tr ',' '\n' | sort > csvcols
+ok "CSV columns are HDF5 members (objective is 'objective' in both)" '[ -s csvcols ] && grep -qx objective csvcols && [ -z "$(comm -23 csvcols h5cols)" ] || { comm -23 csvcols h5cols; false; }'
 "$ICTUNE" report o.h5 --csv all.csv --top 0 > /dev/null
 ok "the reason names the metric's value shortest: rmse = 0.8" 'grep -q "broken: rmse = 0.8\b" all.csv'
 # the resume hint keeps the overrides: run it and the budget is the one set

@@ -93,7 +93,7 @@ static int write_csv(const rep_t *r, const char *path)
             if (fd->group != g || (fd->flags & ICT_FIELD_NO_CSV))
                 continue;
             fprintf(f, "%s%s", first ? "" : ",",
-                    fd->flags & ICT_FIELD_OBJECTIVE ? c->objective : fd->name);
+                    fd->name);
             first = 0;
         }
         if (g == ICT_FIELD_HEAD)
@@ -353,6 +353,9 @@ static int report_once(int argc, char **argv)
     char pt[2048];
     fprintf(sum, "results: %s (%s, %zu rows, %zu job segment%s)\n", path, c->name,
            r.n, njobs, njobs == 1 ? "" : "s");
+    fprintf(sum, "objective: %s %s (the column 'objective' of the file and "
+            "the CSV)\n", c->goal == ICT_MAXIMIZE ? "maximize" : "minimize",
+            c->objective);
     if (last_live)
         fprintf(sum, "a run is writing this file now%s%s%s: the report is of "
                 "the rows flushed so far\n", who[0] ? " (" : "", who,
@@ -419,7 +422,7 @@ static int report_once(int argc, char **argv)
     int gpus = 0;
     for (size_t i = 0; i < r.n && !gpus; i++)
         gpus = r.rows[i].gpu && r.rows[i].gpu[0];
-    const char *hours = gpus ? "GPU-hours" : "hours of evaluations (no GPUs)";
+    const char *hours = gpus ? "GPU-hours" : "hours of evaluations";
     if (sp)
         fprintf(sum, "speculative: %zu evaluations run ahead of the search, %zu "
                "taken by it, %zu not (%.4g of %.4g %s)\n", sp, sp_taken,
@@ -437,9 +440,13 @@ static int report_once(int argc, char **argv)
         wall += span;
         capacity += span * workers;
     }
-    fprintf(sum, "work: %.4g %s (%.1f s of evaluations) over %.1f s of wall "
-           "time in %zu segment%s; workers busy %.1f%%\n", busy / 3600, hours,
-           busy, wall, njobs, njobs == 1 ? "" : "s",
+    if (gpus)
+        fprintf(sum, "work: %.4g GPU-hours (%.1f s of evaluations)", busy / 3600, busy);
+    else
+        fprintf(sum, "work: %.1f s of evaluations (%.4g hours, no GPUs)", busy,
+                busy / 3600);
+    fprintf(sum, " over %.1f s of wall time in %zu segment%s; workers busy %.1f%%\n",
+           wall, njobs, njobs == 1 ? "" : "s",
            capacity > 0 ? 100 * busy / capacity : 0);
     if (top > 0 && best >= 0) {
         fprintf(sum, "top %ld:\n", top);

@@ -46,7 +46,7 @@ typedef enum ict_field_kind {
 enum { ICT_FIELD_HEAD, ICT_FIELD_MID, ICT_FIELD_TAIL };
 
 #define ICT_FIELD_NO_CSV 1u     /* not a CSV column */
-#define ICT_FIELD_OBJECTIVE 2u  /* the CSV column is named by the objective */
+#define ICT_FIELD_OBJECTIVE 2u  /* the objective (the config names its metric) */
 
 typedef struct ict_field {
     const char *name;           /* the HDF5 member and CSV column */

@@ -14,6 +14,7 @@
 
 #include "ictune/number.h"
 #include "cli.h"
+#include "plot.h"
 #include "ictune/store.h"
 
 static const char help[] =
@@ -24,7 +25,10 @@ static const char help[] =
     "\n"
     "  --top K        the K best valid evaluations (default 5)\n"
     "  --csv FILE     write every evaluation as CSV ('-' for stdout)\n"
-    "  --plot DIR     write objective.png and timeline.png (gnuplot)\n"
+    "  --plot DIR     the figures as PNG and SVG (gnuplot): objective,\n"
+    "                 parameters, constraint-K, timeline (DIR is made)\n"
+    "  --html FILE    one page: the summary, the top table and every figure\n"
+    "                 (inline SVG; needs gnuplot)\n"
     "  --status       print the last job segment's state and exit with the\n"
     "                 code ictune run gave it: 0 finished, 3 resumable,\n"
     "                 1 failed (for job scripts); 4 while a run writes it\n"
@@ -137,79 +141,6 @@ static int write_csv(const rep_t *r, const char *path)
     return 0;
 }
 
-static int plot(const rep_t *r, const char *dir)
-{
-    if (mkdir(dir, 0777) && errno != EEXIST) {
-        ict_cli_error("%s: cannot create: %s", dir, strerror(errno));
-        return ICT_EXIT_FAILURE;
-    }
-    char p[4096];
-    snprintf(p, sizeof p, "%s/evaluations.dat", dir);
-    FILE *f = fopen(p, "w");
-    if (!f) {
-        ict_cli_error("%s: cannot write: %s", p, strerror(errno));
-        return ICT_EXIT_FAILURE;
-    }
-    /* order, valid objective, infeasible objective, best so far,
-     * worker, start, end, status */
-    double best = NAN;
-    int any_infeasible = 0;
-    for (size_t i = 0; i < r->n; i++) {
-        const ict_record_t *e = &r->rows[i];
-        int ok = e->status == ICT_STATUS_OK && isfinite(e->objective);
-        int inf = e->status == ICT_STATUS_INFEASIBLE && isfinite(e->objective);
-        any_infeasible |= inf;
-        if (ok && (isnan(best) || better(r->c, e->objective, best)))
-            best = e->objective;
-        fprintf(f, "%zu %.17g %.17g %.17g %d %.6f %.6f %d\n", i + 1,
-                ok ? e->objective : NAN, inf ? e->objective : NAN, best,
-                e->worker, e->start, e->end, (int)e->status);
-    }
-    if (fclose(f)) {
-        ict_cli_error("%s: write error", p);
-        return ICT_EXIT_FAILURE;
-    }
-    snprintf(p, sizeof p, "cd '%s' && gnuplot 2>&1", dir);
-    FILE *g = popen(p, "w");
-    if (!g) {
-        ict_cli_error("cannot run gnuplot: %s", strerror(errno));
-        return ICT_EXIT_FAILURE;
-    }
-    fprintf(g,
-            "set terminal pngcairo size 1000,600 noenhanced\n"
-            "set datafile missing 'nan'\n"
-            "set output 'objective.png'\n"
-            "set title 'ictune: %s (%s %s)' noenhanced\n"
-            "set xlabel 'evaluation (in the order recorded)'\n"
-            "set ylabel '%s' noenhanced\n"
-            "set key outside bottom center horizontal\n"
-            "plot 'evaluations.dat' using 1:2 with points pt 7 ps 0.6 lc rgb '#1f77b4' title 'valid',"
-            "%s"
-            " '' using 1:4 with steps lw 2 lc rgb '#2ca02c' title 'best so far'\n"
-            "set output 'timeline.png'\n"
-            "set title 'ictune: evaluations per worker over time'\n"
-            "set rmargin at screen 0.80\n"
-            "set xlabel 'seconds since the run started'\n"
-            "set ylabel 'worker'\n"
-            "set ytics 1\n"
-            "set palette defined (0 '#2ca02c', 1 '#d62728', 2 '#ff7f0e', 3 '#9467bd', 4 '#8c564b', 5 '#e377c2', 6 '#7f7f7f', 7 '#bcbd22')\n"
-            "set cbrange [0:7]\n"
-            "set cbtics ('OK' 0, 'FAILED' 1, 'TIMEOUT' 2, 'NO_RESULT' 3, 'BAD_RESULT' 4, 'INFEASIBLE' 5, 'SKIPPED' 6, 'INTERRUPTED' 7)\n"
-            "plot 'evaluations.dat' using 6:5:($7-$6):(0):8 with vectors nohead lw 6 lc palette notitle\n",
-            r->c->name, r->c->goal == ICT_MAXIMIZE ? "maximize" : "minimize",
-            r->c->objective, r->c->objective,
-            any_infeasible ? " '' using 1:3 with points pt 6 ps 0.8 lc rgb "
-                             "'#d62728' title 'infeasible (constraint broken)',"
-                           : "");
-    int st = pclose(g);
-    if (st != 0) {
-        ict_cli_error("gnuplot failed (exit status %d): is gnuplot-nox "
-                      "installed?", st);
-        return ICT_EXIT_FAILURE;
-    }
-    printf("plots: %s/objective.png, %s/timeline.png\n", dir, dir);
-    return 0;
-}
 
 static int report_once(int argc, char **argv);
 
@@ -259,7 +190,9 @@ int ict_cmd_report(int argc, char **argv)
 
 static int report_once(int argc, char **argv)
 {
-    const char *path = NULL, *csv = NULL, *plotdir = NULL;
+    const char *path = NULL, *csv = NULL, *plotdir = NULL, *html = NULL;
+    char *sumtext = NULL;               /* the summary (freed at out) */
+    size_t sumlen = 0;
     int uerr;
     long top = 5;
     int status_only = 0;
@@ -280,6 +213,8 @@ static int report_once(int argc, char **argv)
             csv = argv[++i];
         } else if (!strcmp(a, "--plot") && more) {
             plotdir = argv[++i];
+        } else if (!strcmp(a, "--html") && more) {
+            html = argv[++i];
         } else if (!strcmp(a, "--status")) {
             status_only = 1;
         } else if ((uerr = ict_cli_operand("report", "FILE", a, &path,
@@ -327,10 +262,13 @@ static int report_once(int argc, char **argv)
         code = ec == 0 ? 0 : ec == ICT_EXIT_RESUMABLE ? ICT_EXIT_RESUMABLE : ICT_EXIT_FAILURE;
         goto out;
     }
-    /* CSV on stdout is CSV only: the summary then goes nowhere */
-    FILE *sum = csv && !strcmp(csv, "-") ? fopen("/dev/null", "w") : stdout;
-    if (!sum)
-        sum = stderr;
+    /* the summary is kept, for stdout (unless CSV goes there: CSV only)
+     * and for the HTML page */
+    FILE *sum = open_memstream(&sumtext, &sumlen);
+    if (!sum) {
+        code = ICT_EXIT_FAILURE;
+        goto out;
+    }
     /* best: the first row with the best valid objective */
     long best = -1;
     size_t count[ICT_STATUS_COUNT] = {0};
@@ -498,13 +436,21 @@ static int report_once(int argc, char **argv)
         free(o2);
     }
     ict_store_rows_free(rm, nrm);
-    if (sum != stdout && sum != stderr)
-        fclose(sum);
+    fclose(sum);
+    if (!(csv && !strcmp(csv, "-")))
+        fwrite(sumtext, 1, sumlen, stdout);
+    ict_plot_input_t pin = {c, r.rows, r.n, jobs, njobs, ict_store_t0(st)};
     if (csv && (code = write_csv(&r, csv)))
         goto out;
-    if (plotdir && (code = plot(&r, plotdir)))
+    if (plotdir && !(code = ict_cli_plots(&pin, plotdir, NULL, NULL)))
+        printf("plots: %s/objective.{png,svg}, parameters, %stimeline (PNG and "
+               "SVG)\n", plotdir, c->n_constraints ? "constraint-K, " : "");
+    if (code)
         goto out;
+    if (html && !(code = ict_cli_html(&pin, sumtext, top ? top : 5, html)))
+        printf("page: %s\n", html);
 out:
+    free(sumtext);
     free(jobs);
     ict_store_rows_free(r.rows, r.n);
     free(r.idx);

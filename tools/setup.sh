@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 PKGS="gcc libc6-dev pkg-config meson ninja-build libopenmpi-dev openmpi-bin
 libhdf5-dev zlib1g-dev hdf5-tools libhwloc-dev hwloc libyaml-dev gnuplot-nox python3
-python3-h5py slurmctld slurmd slurm-client munge python3-torch python3-skimage file"
+python3-h5py python3-pil chromium slurmctld slurmd slurm-client munge python3-torch
+python3-skimage file"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

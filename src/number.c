@@ -60,10 +60,25 @@ int ict_parse_decimal(const char *s, size_t n, double *out)
 
 char *ict_number_format(double v, char *buf, size_t size)
 {
-    for (int prec = 1; prec <= 17; prec++) {
+    int prec;
+    for (prec = 1; prec <= 17; prec++) {
         snprintf(buf, size, "%.*g", prec, v);
         if (prec == 17 || strtod(buf, NULL) == v || v != v)
             break;
+    }
+    /* %g writes 10 as 1e+01 at one digit: where the plain form is no
+     * longer (10, 120, 0.001), it is the one written */
+    char *e = strchr(buf, 'e');
+    if (e && v == v && v - v == 0) {
+        int x = atoi(e + 1);
+        if (x >= -5 && x < 17) {
+            char plain[64];
+            int p2 = x >= 0 ? x + 1 : prec;
+            snprintf(plain, sizeof plain, x >= 0 ? "%.*g" : "%.*f", x >= 0 ? p2 : prec - x - 1, v);
+            if (strtod(plain, NULL) == v && strlen(plain) <= strlen(buf) + 1 &&
+                strlen(plain) < size)
+                snprintf(buf, size, "%s", plain);
+        }
     }
     return buf;
 }

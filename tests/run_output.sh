@@ -66,6 +66,22 @@ ok "progress: the best, and when it was found" 'grep -q "best v=[0-9]* at x=[0-9
 rm -f slow.h5
 "$ICTUNE" run slow.yaml --jobs 2 --set max_evaluations=12 > quiet.out 2>&1
 ok "not a terminal, no --progress: no line per stage" '! grep -q "finished stage" quiet.out && grep -q "^budget reached: 12" quiet.out'
+# less noise: no GPU-hours without GPUs, no master CPU line unless asked
+"$ICTUNE" report slow.h5 > noise.rep
+ok "report without GPUs: seconds of evaluations, no GPU-hours" 'grep -q "^work: [0-9.]* s of evaluations (.* hours, no GPUs)" noise.rep && ! grep -q "GPU-hours" noise.rep'
+ok "the run's summary: no master CPU line by default" '! grep -q "master CPU" prog.out && grep -q "^time: " prog.out'
+# placeholders inside quotes, shell arithmetic and an awk program work
+cat > q.yaml <<'Y'
+name: q
+command: "echo '[ictune] v={x}'; echo \"[ictune] w=$(( {x} * 2 ))\"; awk 'BEGIN { print \"[ictune] u={x}\" }'"
+parameters: {x: [3, 5]}
+objective: {metric: v}
+metrics: [w, u]
+search: {strategy: exhaustive}
+Y
+"$ICTUNE" run q.yaml -q > q.out 2>&1
+"$ICTUNE" report q.h5 --csv q.csv > /dev/null
+ok "a placeholder in '...', in \$((...)) and in an awk program gets its value" 'grep -q "^[0-9]*,1,0,3,3,6,3,OK," q.csv && grep -q "^[0-9]*,1,0,5,5,10,5,OK," q.csv'
 # working folders: the default workdir is named after the config; a new
 # results file beside an earlier run's folders says so
 ok "the default workdir is <name>-runs" "[ -d slow-runs ] && [ -d slow-runs/0 ]"

@@ -54,6 +54,18 @@ int main(void)
     double v;
     CHECK_EQ(ict_parse_decimal("12345", 2, &v), 0);
     CHECK(v == 12);
+    /* numbers written shortest, reading back exactly; plain where that is
+     * no longer (10, not 1e+01) */
+    static const struct { double v; const char *s; } fmt[] = {
+        {10, "10"}, {120, "120"}, {1e5, "100000"}, {1e16, "1e+16"},
+        {0.001, "0.001"}, {1e-5, "1e-05"}, {0.1, "0.1"}, {12.5, "12.5"},
+        {-10, "-10"}, {0.036087, "0.036087"}, {1.0 / 3, "0.3333333333333333"},
+        {2e20, "2e+20"}};
+    for (size_t i = 0; i < sizeof fmt / sizeof *fmt; i++) {
+        char b[64];
+        CHECK_STR(ict_number_format(fmt[i].v, b, sizeof b), fmt[i].s);
+        CHECK(strtod(b, NULL) == fmt[i].v);
+    }
 
     char *names[] = {"loss", "rmse", NULL};
     /* the last value wins; other names are ignored; other lines too */

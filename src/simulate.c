@@ -134,10 +134,19 @@ int ict_simulate(const ict_config_t *c, const ict_table_t *t,
                               "which the constraint '%s' needs",
                               c->constraints[k].metric, c->constraints[k].text);
         }
-    /* The best of the table under the constraints, for reference. */
+    /* The best of the table under the constraints and the restrictions,
+     * for reference. */
+    int32_t *ridx = calloc(ict_space_dims(c->space) + 1, sizeof *ridx);
+    if (!ridx) {
+        free(s.con_col);
+        return -ENOMEM;
+    }
     for (size_t r = 0; r < ict_table_rows(t); r++) {
         double v;
         if (outcome(&s, (long)r, &v) != ICT_STATUS_OK)
+            continue;
+        ict_space_unflat(c->space, ict_table_point(t, r), ridx);
+        if (!ict_config_point_valid(c, ridx))
             continue;
         double y = c->goal == ICT_MAXIMIZE ? -v : v;
         double by = c->goal == ICT_MAXIMIZE ? -res->table_best : res->table_best;
@@ -147,6 +156,7 @@ int ict_simulate(const ict_config_t *c, const ict_table_t *t,
             res->table_best_flat = ict_table_point(t, r);
         }
     }
+    free(ridx);
     /* The master's own loop on the table backend (backend_table.c): the
      * same scheduling and the same outcome rules as a run. */
     long W = o->workers > 0 ? o->workers : 0;

@@ -95,6 +95,13 @@ for s in gemm_RTX_3090 pnpoly_RTX_3090 convolution_milo_A100; do
     ok "simulate $s $st: quiet prints only JSON" '[ "$(wc -l < "$tmp/os")" = 1 ]'
   done
 done
+# Restrictions on a measured space: no excluded point is ever evaluated, and
+# the reference best is the best the restrictions allow (dsice finds it)
+cp $D/gemm_RTX_3090.yaml "$tmp/gr.yaml"
+echo 'restrictions: ["MWG * NWG <= 4096", "VWM <= VWN or SA == 1"]' >> "$tmp/gr.yaml"
+"$ictune" simulate "$tmp/gr.yaml" --table $D/gemm_RTX_3090.csv --trace "$tmp/gr.csv" > "$tmp/gr.out" 2>&1; rc=$?
+ok "simulate with restrictions: exit 0, the restricted optimum found" '[ $rc = 0 ] && grep -q "table best 6.72486 at MWG=64 NWG=64 .*found/best ratio 1.0000" "$tmp/gr.out"'
+ok "simulate with restrictions: no excluded point in the trace" '[ "$(wc -l < "$tmp/gr.csv")" -gt 100 ] && [ -z "$(awk -F, "NR > 1 && (\$4 * \$5 > 4096 || (\$12 > \$13 && \$16 != 1))" "$tmp/gr.csv")" ]'
 # GEMM: dsice finds the table's optimum; the trace header is as documented.
 "$ictune" simulate $D/gemm_RTX_3090.yaml --table $D/gemm_RTX_3090.csv --trace "$tmp/t" > "$tmp/o" 2>&1
 ok "gemm: dsice reaches the optimum" 'grep -q "found/best ratio 1.0000" "$tmp/o"'

@@ -1039,7 +1039,7 @@ static int walk(ctx_t *x, yaml_node_t *root)
     static const char *const keys[] = {
         "name", "output", "workdir", "command", "parameters", "objective",
         "constraints", "metrics", "prepare", "search", "limits", "gpus",
-        "restrictions", "repeat", "aggregate", "remeasure", NULL};
+        "restrictions", "repeat", "aggregate", "remeasure", "cwd", NULL};
     int rc = check_keys(x, root, "the top level", keys);
     if (rc)
         return rc;
@@ -1068,6 +1068,15 @@ static int walk(ctx_t *x, yaml_node_t *root)
         return rc;
     if ((rc = parse_repeat(x, get(x, root, "repeat"), get(x, root, "aggregate"))))
         return rc;
+    if ((n = get(x, root, "cwd"))) {
+        const char *v = scalar(n);
+        char fb[96];
+        if (!v || (strcmp(v, "run_dir") && strcmp(v, "start")))
+            return fail(x, n, "cwd: found %s; expected run_dir (each program "
+                        "runs in its run folder) or start (where ictune "
+                        "started, the default)", found(n, fb, sizeof fb));
+        c->in_run_dir = !strcmp(v, "run_dir");
+    }
     if ((n = get(x, root, "remeasure"))) {
         long long v;
         if ((rc = get_int(x, n, "remeasure", 0, 100000, &v)))

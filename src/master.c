@@ -367,7 +367,7 @@ static int dispatch(master_t *m, int w, const pend_t *p, ict_error_t *err)
                     .max_output = m->o->max_output,
                     .parse_last_number = c->parse_last_number,
                     .repeat = c->repeat, .aggregate = c->aggregate,
-                    .objective = c->objective};
+                    .objective = c->objective, .in_run_dir = c->in_run_dir};
     if (!rc)
         rc = ict__be_submit(m->be, w, &t, err);
     ict_command_env_free(env);
@@ -912,7 +912,8 @@ static int prepare(master_t *m, ict_error_t *err)
                         .argv = argv, .env = env, .metric_names = m->names,
                         .run_dir = dir, .run_dir_made = 1, .params = "", .timeout = c->timeout,
                         .kill_grace = m->o->kill_grace,
-                        .max_output = m->o->max_output};
+                        .max_output = m->o->max_output,
+                        .in_run_dir = c->in_run_dir};
         say(m, "prepare step, attempt %d: %s", attempt, dir);
         rc = ict__be_submit(m->be, 0, &t, err);
         free(argv);

@@ -119,6 +119,8 @@ int ict__pack_task(ict__buf_t *bp, const ict_task_t *t)
     put(&b, &i32, 4);
     i32 = t->aggregate;
     put(&b, &i32, 4);
+    i32 = t->in_run_dir;
+    put(&b, &i32, 4);
     put_str(&b, t->objective ? t->objective : "");
     put_str(&b, t->run_dir);
     put_str(&b, t->params);
@@ -184,6 +186,8 @@ int ict__unpack_task(const char *raw, size_t n, ict__task_msg_t *m,
     m->t.repeat = i32 < 1 ? 1 : i32 > ICT_REPEAT_MAX ? ICT_REPEAT_MAX : i32;
     get(&r, &i32, 4);
     m->t.aggregate = i32;
+    get(&r, &i32, 4);
+    m->t.in_run_dir = i32 != 0;
     char *area = m->blob;
     m->t.objective = get_str(&r, &area);
     m->t.run_dir = get_str(&r, &area);

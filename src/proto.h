@@ -18,7 +18,7 @@ enum {
 };
 
 #define ICT__PROTO_MAGIC 0x69637475u   /* "ictu" */
-#define ICT__PROTO_VERSION 3u          /* bump on any layout change */
+#define ICT__PROTO_VERSION 4u          /* bump on any layout change */
 
 /* A task as received: owns its strings. */
 typedef struct ict__task_msg {

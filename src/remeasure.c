@@ -80,7 +80,7 @@ static int run_one(const ict_config_t *c, const char *workdir,
                         .timeout = c->timeout, .kill_grace = 5,
                         .parse_last_number = c->parse_last_number,
                         .repeat = repeat, .aggregate = c->aggregate,
-                        .objective = c->objective};
+                        .objective = c->objective, .in_run_dir = c->in_run_dir};
         rc = ict_launch_start(&l, &t);
     }
     while (!rc && !ict_launch_step(l)) {

@@ -51,16 +51,20 @@ typedef struct gmsg {
 } gmsg_t;
 
 /* ictune -> guard: this header (with the two output fds), then `len`
- * bytes: the CPU set if any, then prog, argv and env as C strings. */
+ * bytes: the CPU set if any, then prog, the working directory if any,
+ * argv and env as C strings. */
 typedef struct greq {
-    uint32_t magic, len, argc, envc, has_cpus;
+    uint32_t magic, len, argc, envc, flags;     /* GREQ_CPUS | GREQ_CWD */
 } greq_t;
+#define GREQ_CPUS 1u
+#define GREQ_CWD 2u
 #define GREQ_MAGIC 0x69637367u
 
 typedef struct spawn {
     const char *prog;
     char **argv, **env;
     const void *affinity;
+    const char *cwd;            /* NULL: ictune's own */
     int out, err, devnull;      /* the program's fds 1, 2 and 0 */
 } spawn_t;
 
@@ -142,6 +146,11 @@ static void program_main(const spawn_t *sp, int exec_fd, pid_t guard)
     sigprocmask(SIG_SETMASK, &none, NULL);
     if (sp->affinity)
         sched_setaffinity(0, sizeof(cpu_set_t), sp->affinity);
+    if (sp->cwd && chdir(sp->cwd)) {
+        int e = errno;
+        (void)!write(exec_fd, &e, sizeof e);
+        _exit(127);
+    }
     dup2(sp->devnull, 0);
     dup2(sp->out, 1);
     dup2(sp->err, 2);
@@ -305,19 +314,23 @@ static pid_t guard_start(pid_t self)
     }
     char **vec = (char **)(void *)(gbuf + at);
     const char *cpus = NULL, *p = gbuf, *end = gbuf + h.len;
-    if (h.has_cpus) {
+    if (h.flags & GREQ_CPUS) {
         cpus = p;
         p += sizeof(cpu_set_t);
     }
-    const char *prog = p;
+    const char *prog = p, *cwd = NULL;
     p += strnlen(p, (size_t)(end - p)) + 1;
+    if ((h.flags & GREQ_CWD) && p < end) {
+        cwd = p;
+        p += strnlen(p, (size_t)(end - p)) + 1;
+    }
     for (uint32_t i = 0; i < h.argc + h.envc && p < end; i++) {
         vec[i + (i >= h.argc)] = (char *)p;
         p += strnlen(p, (size_t)(end - p)) + 1;
     }
     vec[h.argc] = NULL;
     vec[h.argc + h.envc + 1] = NULL;
-    spawn_t sp = {prog, vec, vec + h.argc + 1, cpus, fds[0], fds[1], 1};
+    spawn_t sp = {prog, vec, vec + h.argc + 1, cpus, cwd, fds[0], fds[1], 1};
     int ep[2];
     pid_t pid = -1;
     int e = 0;
@@ -553,6 +566,8 @@ static int build_req(req_t *q, const ict_task_t *t, const char *prog,
             q->buf[q->len - 1] = ((const char *)t->affinity)[sizeof(cpu_set_t) - 1];
     }
     rc |= req_put(q, prog, strlen(prog));
+    if (t->in_run_dir)
+        rc |= req_put(q, run_dir, strlen(run_dir));
     *argc = 0;
     for (char **a = t->argv; *a && !rc; a++, (*argc)++)
         rc = req_put(q, *a, strlen(*a));
@@ -562,6 +577,11 @@ static int build_req(req_t *q, const ict_task_t *t, const char *prog,
     rc |= env_put(q, env0, q->envc, buf, strlen(buf));
     snprintf(buf, sizeof buf, "ICTUNE_RUN_DIR=%s", run_dir);
     rc |= env_put(q, env0, q->envc, buf, strlen(buf));
+    char here[ICT_PATH_MAX];
+    if (getcwd(here, sizeof here)) {
+        snprintf(buf, sizeof buf, "ICTUNE_START_DIR=%s", here);
+        rc |= env_put(q, env0, q->envc, buf, strlen(buf));
+    }
     snprintf(buf, sizeof buf, "ICTUNE_RESULT_FILE=%s/result", run_dir);
     rc |= env_put(q, env0, q->envc, buf, strlen(buf));
     for (char **e = t->env; e && *e && !rc; e++)
@@ -580,9 +600,9 @@ static int build_req(req_t *q, const ict_task_t *t, const char *prog,
 }
 
 static int send_req(int ctl, const req_t *q, uint32_t argc, uint32_t envc,
-                    int has_cpus, int out, int err)
+                    uint32_t flags, int out, int err)
 {
-    greq_t h = {GREQ_MAGIC, (uint32_t)q->len, argc, envc, (uint32_t)has_cpus};
+    greq_t h = {GREQ_MAGIC, (uint32_t)q->len, argc, envc, flags};
     int fds[2] = {out, err};
     char cbuf[CMSG_SPACE(sizeof fds)];
     memset(cbuf, 0, sizeof cbuf);
@@ -634,6 +654,18 @@ int ict__spawn(ict__proc_t *p, const ict_task_t *t, const char *run_dir,
         free(last_path);
         last_name = strdup(t->argv[0]);
         last_path = resolve(t->argv[0]);
+        /* a relative path names a program where ictune started, also
+         * when the program runs in its run folder */
+        if (last_path && t->in_run_dir && last_path[0] != '/') {
+            char cwd[ICT_PATH_MAX], *abs = malloc(ICT_PATH_MAX * 2);
+            if (abs && getcwd(cwd, sizeof cwd)) {
+                snprintf(abs, ICT_PATH_MAX * 2, "%s/%s", cwd, last_path);
+                free(last_path);
+                last_path = abs;
+            } else {
+                free(abs);
+            }
+        }
         if (!last_name) {
             free(last_path);
             last_path = NULL;
@@ -662,7 +694,9 @@ int ict__spawn(ict__proc_t *p, const ict_task_t *t, const char *run_dir,
         if ((rc = guard_get(&gi)))
             break;
         guard_t *g = &guards[gi];
-        rc = send_req(g->ctl, &q, argc, q.envc, t->affinity != NULL, po[1], pe[1]);
+        rc = send_req(g->ctl, &q, argc, q.envc,
+                      (t->affinity ? GREQ_CPUS : 0) | (t->in_run_dir ? GREQ_CWD : 0),
+                      po[1], pe[1]);
         gmsg_t m[2] = {{0, 0, 0}, {0, 0, 0}};
         if (!rc && (read_msgs(g->ctl, m, 2) || m[0].kind != MSG_PID ||
                     m[1].kind != MSG_EXEC))

@@ -88,6 +88,27 @@ ok "the default workdir is <name>-runs" "[ -d slow-runs ] && [ -d slow-runs/0 ]"
 rm -f slow.h5
 "$ICTUNE" run slow.yaml --jobs 2 --set max_evaluations=4 > stale.out 2>&1
 ok "a new file beside an earlier run's folders: a warning" 'grep -q "warning: the workdir .*slow-runs already holds [0-9]* entries from an earlier run" stale.out'
+# cwd: run_dir runs each program in its run folder (a relative program
+# path still names it where ictune started; $ICTUNE_START_DIR says where)
+printf '#!/bin/sh\npwd > here.txt\necho "$ICTUNE_START_DIR" > start.txt\necho "[ictune] v=$1"\n' > where.sh
+chmod +x where.sh
+cat > cw.yaml <<'Y'
+name: cw
+command: ["./where.sh", "{x}"]
+parameters: {x: [1, 2]}
+objective: {metric: v}
+search: {strategy: exhaustive}
+cwd: run_dir
+Y
+"$ICTUNE" run cw.yaml -q > cw.out 2>&1; rc=$?
+ok "cwd: run_dir: each program runs in its own run folder" '[ $rc = 0 ] && [ "$(cat cw-runs/0/here.txt)" = "$(cd cw-runs/0 && pwd)" ] && [ "$(cat cw-runs/1/here.txt)" = "$(cd cw-runs/1 && pwd)" ]'
+ok "cwd: run_dir: \$ICTUNE_START_DIR is where ictune started" '[ "$(cat cw-runs/0/start.txt)" = "$(pwd)" ]'
+sed 's/^cwd: run_dir$//; s/^name: cw$/name: cs/' cw.yaml > cs.yaml
+"$ICTUNE" run cs.yaml -q > cs.out 2>&1
+ok "by default, programs run where ictune started" '[ -f here.txt ] && [ "$(cat here.txt)" = "$(pwd)" ]'
+sed 's/^cwd: run_dir$/cwd: rundir/; s/^name: cw$/name: cb/' cw.yaml > cb.yaml
+"$ICTUNE" check cb.yaml > cb.out 2>&1; rc=$?
+ok "cwd: a typo is refused with its line" '[ $rc = 2 ] && grep -q "cb.yaml:6:6: cwd: found .rundir.; expected run_dir" cb.out'
 # a report of a file that a run is writing
 rm -f slow.h5
 "$ICTUNE" run slow.yaml -q --jobs 2 > live.out 2>&1 &

@@ -1,14 +1,16 @@
 #!/bin/sh
 # run_repeat.sh ICTUNE - repeat, restrictions, wall_time and search.initial
 # under the real mpiexec: the worker ranks run each evaluation's N runs
-# (the task carries repeat and aggregate), no rank runs an excluded point,
+# (the task carries repeat and aggregate) in the run folder (cwd: run_dir),
+# no rank runs an excluded point,
 # and the initial points are the first stage. Run from tests/.
 ICTUNE=$1
 . ./lib.sh
 cd "$tmp" || exit 1
 cat > m.yaml <<'Y'
 name: m
-command: ["sh", "-c", "echo \"[ictune] v=$ICTUNE_SAMPLE\""]
+command: ["sh", "-c", "pwd > here.txt; echo \"[ictune] v=$ICTUNE_SAMPLE\""]
+cwd: run_dir
 parameters:
   x: {from: 0, to: 12, step: 1}
   y: [a, b, c]
@@ -33,4 +35,5 @@ ok "each row: the mean of 3 runs (v = 2), 3 samples, a wall time" '[ -z "$(awk -
 ok "the initial point first" '[ "$(awk -F, "NR > 1 && \$2 == 1 { print \$4 \",\" \$5 }" m.csv)" = "12,c" ]'
 d=$(awk -F, 'NR == 2' m.csv | grep -o '/[^,]*/m-runs/[0-9-]*' | head -1)
 ok "numbered outputs on a worker rank" '[ -f "$d/stdout.3" ] && [ -L "$d/stdout" ]'
+ok "cwd: run_dir on a worker rank: the program ran in its run folder" '[ "$(cat "$d/here.txt")" = "$(cd "$d" && pwd)" ] && [ ! -e here.txt ]'
 done_tests run_repeat

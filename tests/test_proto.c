@@ -17,7 +17,8 @@ static void task_round_trip(void)
                     .run_dir = "/w/runs/7", .params = "x=1\ny=b\n",
                     .timeout = 2.5, .kill_grace = 0.25, .max_output = 1 << 20,
                     .parse_last_number = 1, .repeat = 7,
-                    .aggregate = ICT_AGGREGATE_MIN, .objective = "time"};
+                    .aggregate = ICT_AGGREGATE_MIN, .objective = "time",
+                    .in_run_dir = 1};
     ict__buf_t b = {0};
     CHECK_EQ(ict__pack_task(&b, &t), 0);
     ict__task_msg_t m;
@@ -33,6 +34,7 @@ static void task_round_trip(void)
     CHECK_EQ(m.t.repeat, 7);
     CHECK_EQ(m.t.aggregate, ICT_AGGREGATE_MIN);
     CHECK_STR(m.t.objective, "time");
+    CHECK_EQ(m.t.in_run_dir, 1);
     CHECK_STR(m.t.run_dir, "/w/runs/7");
     CHECK_STR(m.t.params, "x=1\ny=b\n");
     for (int i = 0; argv[i]; i++)

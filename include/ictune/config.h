@@ -76,6 +76,7 @@ typedef struct ict_config {
     int repeat;                 /* runs per evaluation (default 1) */
     int aggregate;              /* ICT_AGGREGATE_* (launch.h) */
     int remeasure;              /* after the run: re-measure the top N */
+    int in_run_dir;             /* cwd: run_dir (default: start) */
     int gpus_none;              /* gpus: none -> CPU-only workers */
     int gpus_share;             /* workers per GPU allowed (default 1) */
 } ict_config_t;

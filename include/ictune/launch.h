@@ -58,6 +58,8 @@ typedef struct ict_task {
     int aggregate;              /* ICT_AGGREGATE_*: a metric's value from
                                    its samples */
     const char *objective;      /* whose samples' spread is reported */
+    int in_run_dir;             /* the program's working directory is its
+                                   run folder (else where ictune runs) */
 } ict_task_t;
 
 /* Repeated runs (ict_task_t.repeat > 1): the outputs are stdout.K,

@@ -161,6 +161,22 @@ int main(void)
         "max_evaluations: 120, restarts: 0}", &c);
     CHECK_EQ(c.evals, a.evals);              /* restarts: 0 stops as before */
 
+    /* stall: a restart also after this many results without a better
+     * one, before the search would end: the first restart comes sooner,
+     * the well is still found, and stall: 0 is the search without it */
+    run("{strategy: dsice, start: centre, line_search: full, restarts: 3, "
+        "stall: 8}", &c);
+    CHECK_EQ(c.best[0], PIT_X);
+    CHECK_EQ(c.best[1], PIT_Y);
+    size_t same = 0;
+    while (same < a.evals && same < c.evals && a.seq[same] == c.seq[same])
+        same++;
+    CHECK(same < a.evals);                   /* it left the basin earlier */
+    run("{strategy: dsice, start: centre, line_search: full, restarts: 3, "
+        "stall: 0}", &c);
+    CHECK_EQ(c.evals, b.evals);
+    CHECK(memcmp(b.seq, c.seq, b.evals * sizeof b.seq[0]) == 0);
+
     run("{strategy: dsice, restarts: 1, max_evaluations: 5}", &c);
     CHECK_EQ(c.evals, 5);
     run("{strategy: dsice, restarts: 1000000}", &c); /* ends: space exhausted */

@@ -122,7 +122,8 @@ static void older_options(const char *path)
                     "metrics: [rmse]\nconstraints: [\"rmse < 3\"]\nparameters:\n"
                     "  a: {from: 0, to: 9, step: 1}\n  b: [x, \"y y\", z]\n"
                     "search: {strategy: dsice, line_search: full, restarts: %d,\n"
-                    "  start: centre, line_order: given, wave: 0, restart_from: random}\n";
+                    "  start: centre, line_order: given, wave: 0, restart_from: random,\n"
+                    "  stall: 0}\n";
     char text[512];
     snprintf(text, sizeof text, y, 0);
     CHECK_EQ(ict_config_parse("s.yaml", text, strlen(text), &r, &e), 0);

@@ -223,6 +223,7 @@ int main(void)
         contract(name);
     }
     /* options that change the course of a search */
+    contract("dsice, restarts: 6, stall: 12");   /* restarts on a stall */
     contract("dsice, restarts: 4");
     contract("dsice, line_search: full, restarts: 2, seed: 9");
     contract("dsice, start: random, seed: 3");

@@ -60,6 +60,9 @@ typedef struct dsice {
     size_t nsamples;
     int sampling;               /* the first stage is out */
     int started;                /* the first base was chosen */
+    long long stall;            /* 0: off */
+    double stall_best;          /* the best when it last improved */
+    size_t stall_at;            /* the results known then */
     int predicted;              /* line_order: predicted */
     size_t wave;                /* lines a wave; 0: all */
     size_t wave_end;            /* the current wave: lines [0, wave_end) */
@@ -93,6 +96,9 @@ static const ict_option_info_t options[] = {
                          "unmeasured point up to this many times, while the "
                          "budget lasts (auto: no limit with max_evaluations, "
                          "else 0)"},
+    {"stall", "auto", "restart (see restarts) also when this many results "
+                      "in a row brought nothing better than the best so far "
+                      "(0: only when the search ends; auto: 120)"},
     {"restart_from", "predicted", "predicted (of 256 seeded random "
                                   "unmeasured points, the quarter farthest "
                                   "from those measured, the best the model "
@@ -107,6 +113,7 @@ static const ict_option_info_t legacy[] = {
     {"line_order", "given", NULL},
     {"wave", "0", NULL},
     {"restart_from", "random", NULL},
+    {"stall", "0", NULL},
     {NULL, NULL, NULL},
 };
 
@@ -195,6 +202,13 @@ static int init(void *priv, const ict_strategy_ctx_t *ctx, ict_error_t *err)
         return rc;
     if (rc == 1)
         d->restarts_left = ctx->config->max_evaluations > 0 ? (long long)1 << 40 : 0;
+    rc = ict_option_int_auto(ctx, &ict_strategy_dsice, "stall", 0,
+                             (long long)1 << 40, &d->stall, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 1)
+        d->stall = 120;
+    d->stall_best = INFINITY;
     if ((rc = ict_option_choice(ctx, &ict_strategy_dsice, "restart_from",
                                 "random|predicted", &d->restart_predicted, err)))
         return rc;
@@ -650,6 +664,25 @@ static int next(void *priv, ict_stage_t *st, ict_error_t *err)
     }
     if (d->phase == 2)
         return 1;
+    if (d->stall && d->restarts_left) {
+        /* a long run without a better result: start again elsewhere */
+        const ict_db_entry_t *b = ict_db_best(db);
+        size_t n = ict_db_count(db);
+        if (b && b->y < d->stall_best) {
+            d->stall_best = b->y;
+            d->stall_at = n;
+        } else if (n >= d->stall_at + (size_t)d->stall) {
+            d->stall_at = n;
+            int rc = restart(d);
+            if (rc < 0)
+                return ict_errorf(err, rc, "dsice: cannot restart");
+            if (rc == 0) {
+                free_lines(d);          /* the old base's lines end here */
+                st->level = 0;
+                return ict_stage_push(st, d->base_flat);
+            }
+        }
+    }
     for (;;) {
         int rc;
         if (!d->round && (rc = setup_round(d)))

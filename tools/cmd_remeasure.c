@@ -13,7 +13,7 @@
 static const char help[] =
     "usage: ictune remeasure RESULTS.h5 [--top K] [--repeat N]\n"
     "Run the K best distinct points of a results file again (default 5),\n"
-    "N times each (default: the config's repeat, at least 5), aggregated as\n"
+    "N times each (default: the config's repeat, else 5), aggregated as\n"
     "the config says (median by default), one point at a time on this\n"
     "machine so that nothing else disturbs the timings; each outcome is\n"
     "appended to the file's /remeasured dataset (never read by the search).\n"

@@ -4,7 +4,11 @@
 #include "ictune/record.h"
 #include "ictune/store.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "ictune/config.h"
 
 #define F(name, kind, group, len, flags) \
     {#name, kind, group, len, offsetof(ict_record_t, name), flags}
@@ -47,4 +51,28 @@ size_t ict_record_field(const char *name)
         if (!strcmp(ict_record_fields[i].name, name))
             return i;
     return 0;
+}
+
+typedef struct rank_ctx { const ict_record_t *rows; int maxi; } rank_ctx_t;
+
+static int by_objective(const void *a, const void *b, void *ud)
+{
+    const rank_ctx_t *k = ud;
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    double x = k->rows[i].objective, y = k->rows[j].objective;
+    if (x != y)
+        return (k->maxi ? x > y : x < y) ? -1 : 1;
+    return (i > j) - (i < j);           /* ties: the earlier row first */
+}
+
+size_t ict_record_rank(const ict_config_t *c, const ict_record_t *rows,
+                       size_t n, size_t *ord)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].status == ICT_STATUS_OK && isfinite(rows[i].objective))
+            ord[m++] = i;
+    rank_ctx_t k = {rows, c->goal == ICT_MAXIMIZE};
+    qsort_r(ord, m, sizeof *ord, by_objective, &k);
+    return m;
 }

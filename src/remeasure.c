@@ -34,11 +34,6 @@ static int file_config(const char *path, ict_config_t **out, ict_record_t **rows
     return rc;
 }
 
-static int better(const ict_config_t *c, double a, double b)
-{
-    return c->goal == ICT_MAXIMIZE ? a > b : a < b;
-}
-
 /* One evaluation of point flat, run here, waited for. */
 static int run_one(const ict_config_t *c, const char *workdir,
                    const char *prepare_dir, int64_t id, uint64_t flat,
@@ -122,16 +117,8 @@ int ict_remeasure(const char *path, size_t top, int repeat,
     double *vals = calloc(c->n_metrics + 2, sizeof *vals);
     if (!ord || !res || !names || !vals)
         rc = -ENOMEM;
-    for (size_t i = 0; !rc && i < n; i++)
-        if (rows[i].status == ICT_STATUS_OK && isfinite(rows[i].objective))
-            ord[m++] = i;
-    for (size_t i = 1; !rc && i < m; i++)           /* stable insertion */
-        for (size_t j = i; j > 0 && better(c, rows[ord[j]].objective,
-                                          rows[ord[j - 1]].objective); j--) {
-            size_t t = ord[j];
-            ord[j] = ord[j - 1];
-            ord[j - 1] = t;
-        }
+    if (!rc)
+        m = ict_record_rank(c, rows, n, ord);
     if (!rc && !m)
         rc = ict_errorf(err, -ENOENT, "%s: no valid evaluation to re-measure",
                         path);

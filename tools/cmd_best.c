@@ -95,16 +95,10 @@ int ict_cmd_best(int argc, char **argv)
         ict_store_close(st);
         return ICT_EXIT_FAILURE;
     }
-    int maxi = c->goal == ICT_MAXIMIZE;
-    size_t best = SIZE_MAX;
-    for (size_t i = 0; i < n; i++) {
-        const ict_record_t *r = &rows[i];
-        if (r->status != ICT_STATUS_OK || !isfinite(r->objective))
-            continue;
-        if (best == SIZE_MAX || (maxi ? r->objective > rows[best].objective
-                                      : r->objective < rows[best].objective))
-            best = i;
-    }
+    size_t *ord = malloc((n + 1) * sizeof *ord), best = SIZE_MAX;
+    if (ord && ict_record_rank(c, rows, n, ord))
+        best = ord[0];
+    free(ord);
     int code = ICT_EXIT_OK;
     if (best == SIZE_MAX) {
         ict_cli_error("%s: no valid evaluation yet (%zu rows); expected a file "

@@ -388,17 +388,8 @@ static int report_once(int argc, char **argv)
            capacity > 0 ? 100 * busy / capacity : 0);
     if (top > 0 && best >= 0) {
         fprintf(sum, "top %ld:\n", top);
-        size_t *ord = malloc(r.n * sizeof *ord), m = 0;
-        for (size_t i = 0; ord && i < r.n; i++)
-            if (r.rows[i].status == ICT_STATUS_OK && isfinite(r.rows[i].objective))
-                ord[m++] = i;
-        for (size_t i = 1; ord && i < m; i++)           /* stable insertion */
-            for (size_t j = i; j > 0 && better(c, r.rows[ord[j]].objective,
-                                              r.rows[ord[j - 1]].objective); j--) {
-                size_t t = ord[j];
-                ord[j] = ord[j - 1];
-                ord[j - 1] = t;
-            }
+        size_t *ord = malloc((r.n + 1) * sizeof *ord);
+        size_t m = ord ? ict_record_rank(c, r.rows, r.n, ord) : 0;
         for (size_t i = 0; ord && i < m && i < (size_t)top; i++) {
             const ict_record_t *e = &r.rows[ord[i]];
             point_text(&r, e->flat, pt, sizeof pt);
@@ -415,17 +406,8 @@ static int report_once(int argc, char **argv)
     ict_record_t *rm = NULL;
     size_t nrm = 0;
     if (ict_store_remeasured_rows(st, &rm, &nrm, &err) == 0 && nrm) {
-        size_t *o2 = malloc(nrm * sizeof *o2), m2 = 0;
-        for (size_t i = 0; o2 && i < nrm; i++)
-            if (rm[i].status == ICT_STATUS_OK && isfinite(rm[i].objective))
-                o2[m2++] = i;
-        for (size_t i = 1; o2 && i < m2; i++)
-            for (size_t j = i; j > 0 && better(c, rm[o2[j]].objective,
-                                              rm[o2[j - 1]].objective); j--) {
-                size_t t = o2[j];
-                o2[j] = o2[j - 1];
-                o2[j - 1] = t;
-            }
+        size_t *o2 = malloc(nrm * sizeof *o2);
+        size_t m2 = o2 ? ict_record_rank(c, rm, nrm, o2) : 0;
         fprintf(sum, "re-measured: %zu points (%zu OK), best now:\n", nrm, m2);
         for (size_t i = 0; o2 && i < m2 && i < (size_t)(top ? top : 5); i++) {
             const ict_record_t *e = &rm[o2[i]];

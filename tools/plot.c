@@ -590,19 +590,10 @@ int ict_cli_html(const ict_plot_input_t *in, const char *summary, long top,
         fputs("</pre>\n", f);
         /* the top table: the best valid evaluations, one per row */
         const ict_space_t *s = c->space;
-        size_t D = ict_space_dims(s), m = 0;
+        size_t D = ict_space_dims(s);
         size_t *ord = malloc((in->n + 1) * sizeof *ord);
         int32_t *idx = calloc(D + 1, sizeof *idx);
-        for (size_t i = 0; ord && i < in->n; i++)
-            if (in->rows[i].status == ICT_STATUS_OK && isfinite(in->rows[i].objective))
-                ord[m++] = i;
-        for (size_t i = 1; ord && i < m; i++)
-            for (size_t j = i; j > 0 && better(c, in->rows[ord[j]].objective,
-                                              in->rows[ord[j - 1]].objective); j--) {
-                size_t t = ord[j];
-                ord[j] = ord[j - 1];
-                ord[j - 1] = t;
-            }
+        size_t m = ord ? ict_record_rank(c, in->rows, in->n, ord) : 0;
         fprintf(f, "<h2>The %ld best</h2>\n<table><tr><th>rank</th><th>", top);
         html_text(f, c->objective);
         fputs("</th>", f);

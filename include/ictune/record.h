@@ -63,6 +63,12 @@ extern const size_t ict_record_nfields;
 /* The index of a field in ict_record_fields[] (it must exist). */
 size_t ict_record_field(const char *name);
 
+struct ict_config;
+/* The valid rows (OK, a finite objective) best first for c's goal, ties in
+ * row order: their indices into rows in ord (room for n), how many. */
+size_t ict_record_rank(const struct ict_config *c, const ict_record_t *rows,
+                       size_t n, size_t *ord);
+
 /* A name the record uses for itself (or a command placeholder): no
  * parameter or metric may take it. */
 int ict_record_reserved(const char *name);

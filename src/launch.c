@@ -311,6 +311,9 @@ int ict_launch_start(ict_launch_t **out, const ict_task_t *t)
             return 0;
         }
     }
+    /* the kept task outlives the caller's strings: only what a run needs */
+    l->t.params = NULL;
+    l->t.run_dir = l->r.run_dir;
     return start_run(l, t);
 }
 

@@ -143,7 +143,6 @@ struct ict_run {
     double busy_acc, busy_t, busy_acc0, busy_t0;
     double best_when;
     int64_t best_id;
-    int per_stage_lines;
     /* measurements taken from elsewhere: the search's and the lookahead's */
     ict_search_opts_t so;
     ict_search_seed_t *seeds;

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -95,8 +96,10 @@ static int render(fig_t *F, const char *name, int w, int h,
                 fclose(lf);
             }
             line[strcspn(line, "\n")] = '\0';
+            remove(log);
             ict_cli_error("gnuplot failed on %s (exit status %d)%s%s: is "
-                          "gnuplot-nox installed?", path, st,
+                          "gnuplot-nox installed?", path,
+                          WIFEXITED(st) ? WEXITSTATUS(st) : st,
                           line[0] ? ": " : "", line);
             return -EIO;
         }

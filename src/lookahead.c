@@ -26,6 +26,7 @@
 struct ict__look {
     const ict_config_t *c;
     ict_search_opts_t so;
+    ict_db_t *own_memo;         /* so.memo when the caller gave none */
     size_t D;
     ict_db_t *known;            /* flat -> raw value, status */
     ict_db_t *kcons;            /* flat -> index into cvals */
@@ -61,6 +62,14 @@ int ict__look_new(ict__look_t **out, const ict_config_t *c,
     L->c = c;
     if (so)
         L->so = *so;
+    if (!L->so.memo) {
+        /* the shadows share one cache at least among themselves */
+        if (ict_db_new(&L->own_memo)) {
+            free(L);
+            return -ENOMEM;
+        }
+        L->so.memo = L->own_memo;
+    }
     L->D = ict_space_dims(c->space);
     L->idx = calloc(L->D + 1, sizeof *L->idx);
     L->scale = calloc(L->D + 1, sizeof *L->scale);
@@ -101,6 +110,7 @@ void ict__look_free(ict__look_t *L)
         return;
     ict_db_free(L->known);
     ict_db_free(L->kcons);
+    ict_db_free(L->own_memo);
     free(L->cvals);
     free(L->cpts);
     for (size_t k = 0; L->cq && k < L->K; k++)

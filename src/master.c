@@ -145,6 +145,7 @@ struct ict_run {
     int64_t best_id;
     /* measurements taken from elsewhere: the search's and the lookahead's */
     ict_search_opts_t so;
+    ict_db_t *memo;             /* so.memo, when the caller gave none */
     ict_search_seed_t *seeds;
     double *seedcons;
     size_t nseeds;
@@ -695,7 +696,7 @@ static int spec_fill(master_t *m, ict_error_t *err)
     ict_search_stats_t s;
     ict_search_stats(m->search, &s);
     uint64_t limit = m->spec.max >= 0 ? (uint64_t)m->spec.max
-                                      : 2 * (uint64_t)m->be->nworkers + s.evaluations;
+                                      : 4 * (uint64_t)m->be->nworkers + 2 * s.evaluations;
     uint64_t open = m->spec_started - m->spec_taken;
     if (open >= limit)
         return 0;
@@ -1142,6 +1143,7 @@ static void free_master(master_t *m)
     free(m->names);
     free(m->parked);
     ict__look_free(m->look);
+    ict_db_free(m->memo);
     ict__pmap_free(&m->inflight);
     ict_db_free(m->spec_done);
     for (size_t i = 0; i < m->nsres; i++)
@@ -1332,6 +1334,12 @@ int ict_run_open(ict_run_t **out, const ict_config_t *c, const ict_run_opts_t *o
      * again below, with what the file and the seeds know), the seeds */
     if (o->search_opts)
         m->so = *o->search_opts;
+    if (!m->so.memo) {
+        /* one cache for the search and its lookahead's shadows */
+        if ((rc = ict_db_new(&m->memo)))
+            return finish(m, rc, 0);
+        m->so.memo = m->memo;
+    }
     if ((rc = ict_search_new(&m->search, c, &m->so, err)))
         return finish(m, rc, 0);
     ict_search_free(m->search);

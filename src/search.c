@@ -28,6 +28,7 @@ struct ict_search {
     void *priv;
     ict_strategy_ctx_t ctx;
     ict_db_t *db;
+    ict_db_t *own_memo;         /* ctx.memo when the caller gave none */
     ict_stage_t st;             /* as the strategy proposed it */
     slot_t *slots;
     size_t nslots, cap;
@@ -137,6 +138,14 @@ int ict_search_new(ict_search_t **out, const ict_config_t *c,
     if (opts) {
         s->ctx.known_feasible = opts->known_feasible;
         s->ctx.feasible_ud = opts->feasible_ud;
+        s->ctx.memo = opts->memo;
+    }
+    if (!s->ctx.memo) {
+        if ((rc = ict_db_new(&s->own_memo))) {
+            ict_search_free(s);
+            return rc;
+        }
+        s->ctx.memo = s->own_memo;
     }
     if (c->n_restrictions) {
         s->user_feasible = s->ctx.known_feasible;
@@ -192,6 +201,7 @@ void ict_search_free(ict_search_t *s)
         s->strat->fini(s->priv);
     free(s->priv);
     ict_db_free(s->db);
+    ict_db_free(s->own_memo);
     free(s->st.points);
     free(s->slots);
     free(s->run_idx);

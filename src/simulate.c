@@ -162,7 +162,7 @@ int ict_simulate(const ict_config_t *c, const ict_table_t *t,
     long W = o->workers > 0 ? o->workers : 0;
     ict__table_arg_t ta = {t, s.obj_col, s.dur_col, o->duration_fixed, W,
                            o->shuffle, o->shuffle_seed};
-    ict_search_opts_t so = {feasible, &s, NULL, 0};
+    ict_search_opts_t so = {feasible, &s, NULL, 0, NULL};
     recs_t q = {0};
     ict_run_opts_t ro = {.jobs = 1, .grace = 0, .progress = 1e9,
                          .backend = "table", .backend_arg = &ta,

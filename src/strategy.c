@@ -103,19 +103,21 @@ int ict_strategy_check(const ict_config_t *c, ict_error_t *err)
     if (rc)
         return rc;
     const ict_strategy_t *st = ict_strategy_find(c->strategy);
-    ict_db_t *db = NULL;
+    ict_db_t *db = NULL, *memo = NULL;
     void *priv = calloc(1, st->priv_size ? st->priv_size : 1);
-    if (!priv || ict_db_new(&db)) {
+    if (!priv || ict_db_new(&db) || ict_db_new(&memo)) {
         free(priv);
+        ict_db_free(db);
         return -ENOMEM;
     }
     /* a dry run of init: it parses and range-checks every option */
-    ict_strategy_ctx_t ctx = {c->space, c, db, NULL, NULL, NULL, NULL, NULL};
+    ict_strategy_ctx_t ctx = {c->space, c, db, NULL, NULL, NULL, NULL, NULL, memo};
     rc = st->init(priv, &ctx, err);
     if (st->fini)
         st->fini(priv);
     free(priv);
     ict_db_free(db);
+    ict_db_free(memo);
     ict_speculation_t sp;
     return rc ? rc : ict_speculation_options(c, &sp, err);
 }
@@ -127,7 +129,8 @@ int ict_speculation_options(const ict_config_t *c, ict_speculation_t *out,
     const ict_strategy_t *st = ict_strategy_find(c->strategy);
     if (!st || !option_known(st, "speculate"))
         return 0;
-    ict_strategy_ctx_t ctx = {c->space, c, NULL, NULL, NULL, NULL, NULL, NULL};
+    /* only the option table is read */
+    ict_strategy_ctx_t ctx = {c->space, c, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     int on;
     int rc = ict_option_choice(&ctx, st, "speculate", "off|on", &on, err);
     if (rc)

@@ -77,7 +77,7 @@ int main(void)
 
     /* known-infeasible points cost nothing and are never handed out */
     c = cfg("{strategy: exhaustive, batch: 3}");
-    ict_search_opts_t o = {odd_infeasible, NULL, NULL, 0};
+    ict_search_opts_t o = {odd_infeasible, NULL, NULL, 0, NULL};
     CHECK_EQ(ict_search_new(&s, c, &o, &e), 0);
     uint64_t runs = 0;
     while (ict_search_next(s, &e) == 0) {

@@ -66,7 +66,7 @@ static void run_search(const char *strategy, size_t sp, int mixed, int order,
     ict_error_t e;
     CHECK_EQ(ict_config_parse("c.yaml", text, strlen(text), &c, &e), 0);
     ict_search_t *s;
-    ict_search_opts_t o = {mixed_feasible, &mixed, NULL, 0};
+    ict_search_opts_t o = {mixed_feasible, &mixed, NULL, 0, NULL};
     CHECK_EQ(ict_search_new(&s, c, &o, &e), 0);
     ict_db_t *seen;
     CHECK_EQ(ict_db_new(&seen), 0);
@@ -183,7 +183,9 @@ static void skeleton(long limit)
     CHECK_EQ(ict_db_put(db, 0, 1, 1.0, 0), 0);
     CHECK_EQ(ict_db_put(db, 7, 1, 1.0, 0), 0);
     CHECK_EQ(ict_db_put(db, 19, 1, 1.0, 0), 0);
-    ict_strategy_ctx_t ctx = {c->space, c, db, NULL, NULL, NULL, NULL, NULL};
+    ict_db_t *memo;
+    CHECK_EQ(ict_db_new(&memo), 0);
+    ict_strategy_ctx_t ctx = {c->space, c, db, NULL, NULL, NULL, NULL, NULL, memo};
     void *priv = calloc(1, k->priv_size);
     CHECK_EQ(k->init(priv, &ctx, &e), 0);
     ict_stage_t st = {NULL, 0, 0, 0};
@@ -206,6 +208,7 @@ static void skeleton(long limit)
     free(priv);
     free(st.points);
     ict_db_free(db);
+    ict_db_free(memo);
     ict_config_free(c);
 }
 
@@ -234,6 +237,9 @@ int main(void)
              "restarts: 3");
     contract("dsice, start: design, line_order: predicted, wave: 2, "
              "restart_from: predicted, restarts: 5, seed: 11");
+    contract("dsice, guided: 15, seed: 5");    /* the guided beginning */
+    contract("dsice, guided: 0, design_points: 12");
+    contract("dsice, start: centre, guided: 8, restarts: 2");
     CHECK(count >= 4);
     CHECK(ict_strategy_find("nope") == NULL);
     TEST_DONE();

@@ -55,6 +55,10 @@ typedef struct ict_search_opts {
     void *feasible_ud;
     const ict_search_seed_t *seeds;     /* borrowed for the search's life */
     size_t nseeds;
+    /* The strategy's cache (strategy.h, ctx.memo), borrowed: give the same
+     * one to searches of the same config (a search and its lookahead);
+     * NULL: the search keeps one of its own. */
+    ict_db_t *memo;
 } ict_search_opts_t;
 
 typedef struct ict_search ict_search_t;

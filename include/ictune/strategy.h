@@ -49,6 +49,11 @@ typedef struct ict_strategy_ctx {
     size_t (*constraint_points)(const void *ud, const uint64_t **flats,
                                 const double **values);
     const void *constraint_ud;
+    /* A cache a strategy may keep costly choices in (key -> value): it is
+     * shared by a search and the shadow searches that run it ahead
+     * (lookahead), which ask the same questions of the same results, so
+     * each choice is computed once. Never NULL. */
+    ict_db_t *memo;
 } ict_strategy_ctx_t;
 
 /* A stage the strategy fills: n flat points, and the DSICE level. */
@@ -97,8 +102,8 @@ typedef struct ict_strategy {
                         "it waits"}, \
     {"max_speculative", "auto", "the most speculative evaluations the " \
                                 "search has not taken, at any time; auto: " \
-                                "twice the workers plus the evaluations " \
-                                "the search took"}, \
+                                "four times the workers plus twice the " \
+                                "evaluations the search took"}, \
     {"lookahead", "64", "how many stages past the current one " \
                         "speculation looks for points"}
 

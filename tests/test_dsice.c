@@ -20,8 +20,8 @@ static double f(const int32_t *i)
 }
 
 typedef struct out {
-    size_t sizes[64];
-    int levels[64];
+    size_t sizes[128];
+    int levels[128];
     size_t nstages, evals;
     uint64_t best;
 } out_t;
@@ -40,7 +40,7 @@ static void run(const char *search, out_t *o)
     int32_t idx[4];
     while (ict_search_next(s, &e) == 0) {
         size_t n = ict_search_stage_size(s);
-        if (o->nstages < 64) {
+        if (o->nstages < 128) {
             o->sizes[o->nstages] = n;
             o->levels[o->nstages] = ict_search_stage_level(s);
         }
@@ -63,8 +63,60 @@ static void run(const char *search, out_t *o)
     ict_config_free(c);
 }
 
+/* The guided stages' cache (ctx.memo), shared as the master shares it
+ * with its lookahead: a search's points, as one hash, under function fn
+ * (0: f, 1: f moved), up to budget points. */
+static double g_moved(const int32_t *i)
+{
+    int32_t j[4] = {i[0], 10 - i[1], 10 - i[2], i[3]};
+    return f(j);
+}
+
+static uint64_t trajectory(ict_db_t *memo, int fn, size_t budget)
+{
+    char text[1024];
+    snprintf(text, sizeof text, "name: d\ncommand: x\nobjective: {metric: pi}\n"
+             "parameters:\n%ssearch: {strategy: dsice, max_evaluations: %zu}\n",
+             space, budget);
+    ict_config_t *c;
+    ict_error_t e;
+    CHECK_EQ(ict_config_parse("d.yaml", text, strlen(text), &c, &e), 0);
+    ict_search_opts_t so = {NULL, NULL, NULL, 0, memo};
+    ict_search_t *s;
+    CHECK_EQ(ict_search_new(&s, c, &so, &e), 0);
+    uint64_t h = 1469598103934665603ull;
+    int32_t idx[4];
+    while (ict_search_next(s, &e) == 0)
+        for (size_t i = 0; i < ict_search_stage_size(s); i++) {
+            uint64_t p = ict_search_stage_point(s, i);
+            h = (h ^ p) * 1099511628211ull;
+            ict_space_unflat(c->space, p, idx);
+            CHECK_EQ(ict_search_report(s, p, ICT_STATUS_OK,
+                                       fn ? g_moved(idx) : f(idx), &e), 0);
+        }
+    ict_search_free(s);
+    ict_config_free(c);
+    return h;
+}
+
 int main(void)
 {
+    /* a cache filled by one search changes nothing for another: with other
+     * results it misses, with the same ones it gives the same points */
+    {
+        ict_db_t *memo;
+        CHECK_EQ(ict_db_new(&memo), 0);
+        uint64_t f_own = trajectory(NULL, 0, 150), g_own = trajectory(NULL, 1, 150);
+        CHECK(f_own != g_own);
+        CHECK(trajectory(memo, 0, 150) == f_own);
+        size_t filled = ict_db_count(memo);
+        CHECK(filled > 20);                     /* the guided stages */
+        CHECK(trajectory(memo, 0, 150) == f_own);
+        CHECK_EQ(ict_db_count(memo), filled);   /* all of them hits */
+        CHECK(trajectory(memo, 1, 150) == g_own);
+        CHECK(ict_db_count(memo) > filled);
+        ict_db_free(memo);
+    }
     out_t o;
     run("{strategy: dsice, line_search: full, start: centre}", &o);
     CHECK_EQ(o.sizes[0], 1);                 /* the centre (5,5,5,5) */
@@ -102,9 +154,29 @@ int main(void)
     CHECK_EQ(g.sizes[1], 39);
     CHECK(g.sizes[2] == 30 || g.sizes[2] == 29);
 
-    /* the default start: a design of 2 x 4 + 2 points (the centre first),
-     * then lines from its best, in waves of 4 lines */
+    /* the default start: a design of 10 points (the centre first), then
+     * 90 guided evaluations, 4 a stage, then lines from the best */
     run("{strategy: dsice, line_search: full}", &o);
+    CHECK_EQ(o.sizes[0], 10);
+    CHECK_EQ(o.levels[0], 0);
+    for (size_t i = 1; i <= 22; i++) {
+        CHECK_EQ(o.sizes[i], 4);
+        CHECK_EQ(o.levels[i], 0);
+    }
+    CHECK_EQ(o.sizes[23], 2);
+    CHECK_EQ(o.levels[23], 0);
+    CHECK_EQ(o.levels[24], 1);
+    CHECK(o.sizes[24] <= 39);
+    run("{strategy: dsice, line_search: full, guided: 7, guided_batch: 1}", &o);
+    CHECK_EQ(o.sizes[0], 10);
+    for (size_t i = 1; i <= 7; i++)
+        CHECK_EQ(o.sizes[i], 1);
+    CHECK_EQ(o.levels[8], 1);
+    printf("default: %zu evaluations in %zu stages\n", o.evals, o.nstages);
+
+    /* without the guided beginning: a design of 2 x 4 + 2 points, then
+     * lines from its best, in waves of 4 lines */
+    run("{strategy: dsice, line_search: full, guided: 0}", &o);
     CHECK_EQ(o.sizes[0], 10);
     CHECK_EQ(o.levels[0], 0);
     CHECK_EQ(o.levels[1], 1);

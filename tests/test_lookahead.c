@@ -39,7 +39,7 @@ int main(void)
         "name: t\ncommand: x\n"
         "parameters:\n  a: {from: 0, to: 11, step: 1}\n  b: {from: 0, to: 8, step: 1}\n"
         "  c: {from: 0, to: 9, step: 1}\n"
-        "search: {strategy: dsice, line_search: ippe}\n";
+        "search: {strategy: dsice, line_search: ippe, guided: 12}\n";
     for (int goal = 0; goal < 2; goal++) {
         ict_config_t *c;
         ict_error_t e;
@@ -54,7 +54,7 @@ int main(void)
         ict_search_t *s;
         CHECK_EQ(ict_search_new(&s, c, NULL, &e), 0);
         int32_t idx[3];
-        int predicted = 0;
+        int predicted = 0, guided = 0;
         double maxerr = 0;
         while (ict_search_next(s, &e) == 0) {
             size_t n = ict_search_stage_size(s);
@@ -64,7 +64,13 @@ int main(void)
                 R.pts[R.stages][i] = f;
                 ict_space_unflat(c->space, f, idx);
                 double y;
-                if (ict_search_predict(s, f, &y) == 0) {
+                if (ict_search_predict(s, f, &y) == 0 &&
+                    ict_search_stage_level(s) == 0) {
+                    /* the guided beginning's model: a finite estimate with
+                     * the objective's own sign */
+                    guided++;
+                    CHECK(isfinite(y) && y * sign > 0);
+                } else if (ict_search_predict(s, f, &y) == 0) {
                     /* the d-Spline of a smooth function: near the truth,
                      * with the objective's own sign */
                     predicted++;
@@ -82,6 +88,7 @@ int main(void)
         }
         CHECK(R.stages > 5);
         CHECK(predicted > 5);
+        CHECK(guided > 5);
         CHECK(maxerr < 0.5);
         ict_search_free(s);
 

@@ -123,7 +123,7 @@ static void older_options(const char *path)
                     "  a: {from: 0, to: 9, step: 1}\n  b: [x, \"y y\", z]\n"
                     "search: {strategy: dsice, line_search: full, restarts: %d,\n"
                     "  start: centre, line_order: given, wave: 0, restart_from: random,\n"
-                    "  stall: 0}\n";
+                    "  stall: 0, guided: 0}\n";
     char text[512];
     snprintf(text, sizeof text, y, 0);
     CHECK_EQ(ict_config_parse("s.yaml", text, strlen(text), &r, &e), 0);

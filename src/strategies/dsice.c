@@ -33,6 +33,7 @@
 #include "../quadfit.h"
 #include "common.h"
 #include "design.h"
+#include "gp.h"
 #include "lines.h"
 #include "model.h"
 #include "ictune/search.h"
@@ -69,9 +70,27 @@ typedef struct dsice {
     int restart_predicted;      /* restart_from: predicted */
     ict__model_t model;
     double *score;              /* a score per line, scratch */
+    long long guided_left;      /* guided evaluations still to propose */
+    int guiding;                /* the last stage was a guided one */
+    uint64_t guided_step;
+    size_t batch;               /* guided_batch */
+    uint64_t *gflat;            /* the stage's points, the model's means */
+    double *gmean;
+    size_t nguided;
+    ict__gp_t gp;
+    uint64_t *pool;             /* guided candidates, scratch */
+    int32_t *gidx;
 } dsice_t;
 
 extern const ict_strategy_t ict_strategy_dsice;
+
+/* guided: auto, with start: design */
+#define GUIDED_AUTO 90
+#define ICT__GUIDED_AUTO_TEXT "90 with start: design, at most a tenth of " \
+                              "the space; else 0"
+#define GUIDED_BATCH_TEXT "4"
+/* design_points: auto with guided */
+#define GUIDED_DESIGN 16
 
 static const ict_option_info_t options[] = {
     {"line_search", "ippe", "ippe (tri points, then per_line IPPE "
@@ -82,7 +101,18 @@ static const ict_option_info_t options[] = {
                       "space-filling set of points in the first stage; the "
                       "search starts from the best)"),
     {"design_points", "auto", "points of start: design, the centre "
-                              "included (auto: 2 a parameter and 2, 10 to 24)"},
+                              "included (auto: 10 with guided, else 2 a "
+                              "parameter and 2, 10 to 24)"},
+    {"guided", "auto", "after the first stage of start: design, this many "
+                       "evaluations one at a time, each where a Gaussian-"
+                       "process model of every result expects the most "
+                       "improvement; the lines then start from the best "
+                       "(auto: " ICT__GUIDED_AUTO_TEXT "; 0: none)"},
+    {"guided_batch", GUIDED_BATCH_TEXT, "points a guided stage: each where "
+                                        "the most improvement is expected "
+                                        "while the ones before it are "
+                                        "believed to come out as the model "
+                                        "predicts"},
     {"start_samples", "0", "the first stage also measures this many seeded "
                            "random points; the search starts from the best"},
     {"line_order", "predicted", "predicted (the lines a model of every "
@@ -114,6 +144,7 @@ static const ict_option_info_t legacy[] = {
     {"wave", "0", NULL},
     {"restart_from", "random", NULL},
     {"stall", "0", NULL},
+    {"guided", "0", NULL},
     {NULL, NULL, NULL},
 };
 
@@ -222,13 +253,39 @@ static int init(void *priv, const ict_strategy_ctx_t *ctx, ict_error_t *err)
         return rc;
     d->wave = rc == 1 ? (d->predicted ? (size_t)ict__var_axes(ctx->space) : 0)
                       : (size_t)wv;
+    uint64_t size = ict_space_size(ctx->space);
+    rc = ict_option_int_auto(ctx, &ict_strategy_dsice, "guided", 0,
+                             1000000, &d->guided_left, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 1)
+        d->guided_left = d->o.start != ICT__START_DESIGN ? 0 :
+                         size / 10 < GUIDED_AUTO ? (long long)(size / 10) :
+                         GUIDED_AUTO;
+    long long gb;
+    if ((rc = ict_option_int(ctx, &ict_strategy_dsice, "guided_batch", 1,
+                             ICT__GP_MAX_POINTS, &gb, err)))
+        return rc;
+    d->batch = (size_t)gb;
+    d->gflat = malloc(d->batch * sizeof *d->gflat);
+    d->gmean = malloc(d->batch * sizeof *d->gmean);
+    d->gidx = calloc(d->D ? d->D : 1, sizeof *d->gidx);
+    if (!d->gflat || !d->gmean || !d->gidx)
+        return -ENOMEM;
+    if (d->guided_left && (rc = ict__gp_init(&d->gp, ctx->space)))
+        return rc == -E2BIG ? ict_errorf(err, rc, "dsice: guided: more than "
+                                         "%d parameters have more than one "
+                                         "value", ICT__GP_MAX_AXES) : rc;
     long long dp = 0;
     rc = ict_option_int_auto(ctx, &ict_strategy_dsice, "design_points", 1,
                              1000000, &dp, err);
     if (rc < 0)
         return rc;
-    if (rc == 1)
+    if (rc == 1) {
         dp = (long long)ict__design_size(ctx->space);
+        if (d->guided_left && dp > GUIDED_DESIGN)
+            dp = GUIDED_DESIGN;
+    }
     ict__rng_seed(&d->rng, d->o.seed ^ 0x5265737461727473ull);
     long long ns;
     if ((rc = ict_option_int(ctx, &ict_strategy_dsice, "start_samples", 0,
@@ -280,7 +337,12 @@ static void fini(void *priv)
     free(d->buf);
     free(d->samples);
     free(d->score);
+    free(d->pool);
+    free(d->gidx);
+    free(d->gflat);
+    free(d->gmean);
     ict__model_fini(&d->model);
+    ict__gp_fini(&d->gp);
     ict_db_free(d->searched);
 }
 
@@ -644,6 +706,217 @@ static int restart(dsice_t *d)
     return 0;
 }
 
+/* guided: the candidates of a step are every unmeasured point of a space
+ * of at most GUIDED_ALL points; else GUIDED_POOL seeded random ones and
+ * every point of the axis lines through the GUIDED_NEAR best results (the
+ * model's best is often next to them). */
+#define GUIDED_ALL 4096
+#define GUIDED_POOL 3072
+#define GUIDED_NEAR 3
+
+static uint64_t mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+/* What the results so far are, as one number: the same results (in any
+ * order) give the same key. */
+static uint64_t results_key(const ict_db_t *db, uint64_t step)
+{
+    uint64_t key = 0, bits;
+    size_t it = 0;
+    for (const ict_db_entry_t *e; (e = ict_db_iter(db, &it));) {
+        memcpy(&bits, &e->y, sizeof bits);
+        key += mix64(e->flat ^ mix64(bits ^ ((uint64_t)e->valid << 8 ^
+                                             (uint64_t)e->status)));
+    }
+    return mix64(key ^ mix64(step ^ 0x4775696465642121ull));
+}
+
+static int pool_push(dsice_t *d, size_t *n, size_t *cap, uint64_t f)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 1024;
+        uint64_t *p = realloc(d->pool, c * sizeof *p);
+        if (!p)
+            return -ENOMEM;
+        d->pool = p;
+        *cap = c;
+    }
+    d->pool[(*n)++] = f;
+    return 0;
+}
+
+static int guided_pool(dsice_t *d, size_t *np)
+{
+    const ict_strategy_ctx_t *c = d->ctx;
+    uint64_t size = ict_space_size(c->space);
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    *np = 0;
+    if (size <= GUIDED_ALL) {
+        for (uint64_t f = 0; f < size && !rc; f++)
+            if (!ict_db_get(c->db, f) &&
+                (!c->known_feasible || c->known_feasible(c->feasible_ud, f)))
+                rc = pool_push(d, &n, &cap, f);
+        *np = n;
+        return rc;
+    }
+    ict__rng_t r;
+    ict__rng_seed(&r, d->o.seed ^ mix64(d->guided_step ^ 0x506f6f6cull));
+    uint64_t f;
+    for (size_t i = 0; i < GUIDED_POOL && !rc; i++) {
+        if (ict__random_point(c->space, &r, c->known_feasible, c->feasible_ud,
+                              c->db, &f))
+            break;
+        rc = pool_push(d, &n, &cap, f);
+    }
+    /* the GUIDED_NEAR best valid results (ties: the lower flat) */
+    const ict_db_entry_t *top[GUIDED_NEAR] = {NULL};
+    size_t it = 0;
+    for (const ict_db_entry_t *e; (e = ict_db_iter(c->db, &it));) {
+        if (!e->valid || !isfinite(e->y))
+            continue;
+        for (size_t k = 0; k < GUIDED_NEAR; k++)
+            if (!top[k] || e->y < top[k]->y ||
+                (e->y == top[k]->y && e->flat < top[k]->flat)) {
+                memmove(top + k + 1, top + k, (GUIDED_NEAR - 1 - k) * sizeof *top);
+                top[k] = e;
+                break;
+            }
+    }
+    for (size_t k = 0; k < GUIDED_NEAR && top[k] && !rc; k++)
+        for (size_t a = 0; a < d->D && !rc; a++) {
+            ict_space_unflat(c->space, top[k]->flat, d->gidx);
+            for (size_t v = 0; v < ict_space_count(c->space, a) && !rc; v++) {
+                d->gidx[a] = (int32_t)v;
+                f = ict_space_flat(c->space, d->gidx);
+                if (!ict_db_get(c->db, f) &&
+                    (!c->known_feasible || c->known_feasible(c->feasible_ud, f)))
+                    rc = pool_push(d, &n, &cap, f);
+            }
+        }
+    *np = n;
+    return rc;
+}
+
+/* With constraints: keep of the candidates those the models of the
+ * constrained metrics (prior_fit) do not clearly predict broken, as the
+ * lines' tri points (when none is kept, all stay). */
+static int guided_feasible(dsice_t *d, size_t *np)
+{
+    prior_t p = {NULL, 0};
+    int rc = prior_fit(d, &p);
+    if (rc || !p.q)
+        return rc;
+    size_t keep = 0;
+    for (size_t i = 0; i < *np; i++) {
+        ict_space_unflat(d->ctx->space, d->pool[i], d->gidx);
+        int ok = 1;
+        for (size_t k = 0; k < p.K && ok; k++) {
+            if (!p.q[k].ok)
+                continue;
+            const ict_constraint_t *q = &d->ctx->config->constraints[k];
+            double v = ict__qfit_at(&p.q[k], d->gidx);
+            double slack = q->op == ICT_LT || q->op == ICT_LE ? q->bound - v : v - q->bound;
+            ok = slack + p.q[k].rms >= 0;
+        }
+        if (ok) {
+            uint64_t t = d->pool[keep];
+            d->pool[keep++] = d->pool[i];
+            d->pool[i] = t;
+        }
+    }
+    if (keep)
+        *np = keep;
+    prior_free(&p);
+    return 0;
+}
+
+/* The next guided stage: batch points, each of the candidates with the
+ * largest expected improvement (ties: the earlier) while the ones chosen
+ * before it in the stage are pending at the model's mean (a seeded random
+ * point without a model). 1: there is none (nothing unmeasured, or nothing
+ * is expected to improve). The choice is kept in ctx->memo under the
+ * results it was made from: the count, then each point and its mean. */
+static int guided_stage(dsice_t *d)
+{
+    const ict_strategy_ctx_t *c = d->ctx;
+    uint64_t key = results_key(c->db, d->guided_step);
+    const ict_db_entry_t *e = ict_db_get(c->memo, key);
+    d->nguided = 0;
+    if (e && e->valid && e->y >= 1 && e->y <= (double)d->batch) {
+        size_t n = (size_t)e->y, j;
+        for (j = 0; j < n; j++) {
+            const ict_db_entry_t *f = ict_db_get(c->memo, mix64(key ^ (2 * j + 1)));
+            const ict_db_entry_t *m = ict_db_get(c->memo, mix64(key ^ (2 * j + 2)));
+            if (!f || !m || ict_db_get(c->db, (uint64_t)f->y))
+                break;
+            d->gflat[j] = (uint64_t)f->y;
+            d->gmean[j] = m->y;
+        }
+        if (j == n) {
+            d->nguided = n;
+            return 0;
+        }
+    }
+    int rc = ict__gp_fit(&d->gp, c->space, c->db, d->batch);
+    size_t n = 0;
+    if (rc || (rc = guided_pool(d, &n)) || (rc = guided_feasible(d, &n)))
+        return rc;
+    ict__rng_t r;
+    ict__rng_seed(&r, d->o.seed ^ mix64(d->guided_step ^ 0x52616e64ull));
+    while (d->nguided < d->batch && n) {
+        double best = 0, bm = NAN;
+        size_t arg = SIZE_MAX;
+        if (!d->gp.n) {
+            arg = (size_t)ict__rng_below(&r, n);
+        } else {
+            for (size_t i = 0; i < n; i++) {
+                double m;
+                ict_space_unflat(c->space, d->pool[i], d->gidx);
+                double ei = ict__gp_ei(&d->gp, d->gidx, &m);
+                if (ei > best) {
+                    best = ei;
+                    bm = m;
+                    arg = i;
+                }
+            }
+            if (arg == SIZE_MAX)
+                break;
+        }
+        uint64_t f = d->pool[arg];
+        d->gflat[d->nguided] = f;
+        d->gmean[d->nguided++] = bm;
+        /* not a candidate again (the pool may hold it more than once) */
+        for (size_t i = 0; i < n;)
+            if (d->pool[i] == f)
+                d->pool[i] = d->pool[--n];
+            else
+                i++;
+        ict_space_unflat(c->space, f, d->gidx);
+        if (d->gp.n && (rc = ict__gp_pending(&d->gp, d->gidx)))
+            return rc;
+    }
+    if (!d->nguided)
+        return 1;
+    int big = 0;
+    for (size_t j = 0; j < d->nguided; j++)
+        big |= d->gflat[j] >= ((uint64_t)1 << 53);
+    if (big)
+        return 0;               /* not kept: a double holds it inexactly */
+    for (size_t j = 0; j < d->nguided && !rc; j++)
+        if (!(rc = ict_db_put(c->memo, mix64(key ^ (2 * j + 1)), 1,
+                              (double)d->gflat[j], 0)))
+            rc = ict_db_put(c->memo, mix64(key ^ (2 * j + 2)), 1, d->gmean[j], 0);
+    if (!rc)
+        rc = ict_db_put(c->memo, key, 1, (double)d->nguided, 0);
+    return rc == -EEXIST ? 0 : rc;
+}
+
 static int next(void *priv, ict_stage_t *st, ict_error_t *err)
 {
     dsice_t *d = priv;
@@ -664,6 +937,35 @@ static int next(void *priv, ict_stage_t *st, ict_error_t *err)
     }
     if (d->phase == 2)
         return 1;
+    if (d->guided_left > 0) {
+        /* the guided beginning: batch points a stage */
+        int rc = guided_stage(d);
+        if (rc < 0)
+            return ict_errorf(err, rc, "dsice: guided: cannot choose the "
+                              "points of a stage");
+        if (rc == 0) {
+            if ((long long)d->nguided > d->guided_left)
+                d->nguided = (size_t)d->guided_left;
+            d->guided_left -= (long long)d->nguided;
+            d->guided_step++;
+            d->guiding = 1;
+            st->level = 0;
+            for (size_t j = 0; j < d->nguided && !rc; j++)
+                rc = ict_stage_push(st, d->gflat[j]);
+            return rc;
+        }
+        d->guided_left = 0;
+    }
+    if (d->guiding) {
+        /* the lines start from the best result */
+        const ict_db_entry_t *b = ict_db_best(db);
+        d->guiding = 0;
+        if (b && b->y < d->base_y) {
+            d->base_y = b->y;
+            d->base_flat = b->flat;
+            ict_space_unflat(d->ctx->space, d->base_flat, d->base);
+        }
+    }
     if (d->stall && d->restarts_left) {
         /* a long run without a better result: start again elsewhere */
         const ict_db_entry_t *b = ict_db_best(db);
@@ -750,6 +1052,11 @@ static int base(const void *priv, uint64_t *flat, double *y)
 static int predict(const void *priv, uint64_t flat, double *y)
 {
     const dsice_t *d = priv;
+    for (size_t j = 0; d->guiding && j < d->nguided; j++)
+        if (d->gflat[j] == flat) {
+            *y = d->gmean[j];
+            return isfinite(*y) ? 0 : -ENOENT;
+        }
     for (size_t i = 0; i < d->nlines; i++) {
         const ict__line_t *L = &d->lines[i];
         for (size_t p = 0; p < L->n; p++)

@@ -102,6 +102,11 @@ def ictune_curve(space, sets, budget):
     return c, js
 
 
+def ictune_job(job):
+    """ictune_curve's curve, for a pool."""
+    return ictune_curve(*job)[0]
+
+
 def optuna_curve(job):
     """optuna_run's curve, kept in WORK/optuna/ by space, sampler, seed,
     budget and Optuna's version: the peers' runs take most of this
@@ -277,18 +282,21 @@ def main():
             c, js = ictune_curve(space, sets, budget)
             out.append(row_single(name, c, opt, "" if js["budget_reached"] else " (stopped)"))
         mine = None
-        for name, sets in [("**ictune dsice, default** (design start, predicted line order, restarts while the budget lasts)",
-                            ["strategy=dsice"]),
+        for name, sets in [("**ictune dsice, default** (design start, guided beginning, predicted line order, "
+                            "restarts while the budget lasts)", ["strategy=dsice"]),
+                           ("ictune dsice, default but guided: 0 (the design, then lines)", ["strategy=dsice", "guided=0"]),
+                           ("ictune dsice, default but guided_batch: 1", ["strategy=dsice", "guided_batch=1"]),
                            ("ictune dsice, default but line_order: given", ["strategy=dsice", "line_order=given"]),
                            ("ictune dsice, default but start: centre", ["strategy=dsice", "start=centre"]),
                            ("ictune dsice, default but restart_from: random", ["strategy=dsice", "restart_from=random"]),
                            ("ictune dsice, as specified + restarts (random points)",
                             ["strategy=dsice", "start=centre", "line_order=given", "restart_from=random"])]:
-            curves = [ictune_curve(space, sets + ["seed=%d" % s], budget)[0] for s in range(1, seeds + 1)]
+            curves = pool.map(ictune_job, [(space, sets + ["seed=%d" % s], budget) for s in range(1, seeds + 1)])
             out.append(row_multi(name + ", %d seeds" % seeds, curves, opt))
             if mine is None:
                 mine = curves
-        curves = [ictune_curve(space, ["strategy=random", "seed=%d" % s], budget)[0] for s in range(1, seeds + 1)]
+        curves = pool.map(ictune_job, [(space, ["strategy=random", "seed=%d" % s], budget)
+                                       for s in range(1, seeds + 1)])
         out.append(row_multi("ictune random, %d seeds" % seeds, curves, opt))
         if use_optuna:
             labels = {"tpe": "Optuna TPE (infeasible as failed)",

@@ -159,7 +159,10 @@ def main():
     if smoke:
         cases = cases[:1]
     lines = []
+    all_counts = counts
     for label, name, dur, metric, params, unit in cases:
+        # one worker too on the reference-like cases: the sequential race
+        counts = ([1] if unit == "h" and not smoke else []) + all_counts
         path = os.path.join(WORK, name + ".csv")
         yaml = os.path.join(WORK, name + ".yaml")
         rows, _ = async_peers.load(path, params, metric, dur)
@@ -173,10 +176,14 @@ def main():
         lines.append("| method | workers | within 1 % | optimum | busy until it ended | evaluations run | speculative runs the search never took |")
         lines.append("|---|---|---|---|---|---|---|")
         for W in counts:
-            for mname, sets in [("ictune dsice, default (speculation on)", []),
-                                ("ictune dsice, speculate: off", ["speculate=off"]),
-                                ("ictune dsice, line_search: full", ["line_search=full"]),
-                                ("ictune dsice, line_search: full, speculate: off", ["line_search=full", "speculate=off"])]:
+            variants = [("ictune dsice, default (speculation on)", []),
+                        ("ictune dsice, speculate: off", ["speculate=off"]),
+                        ("ictune dsice, default but guided: 0", ["guided=0"]),
+                        ("ictune dsice, line_search: full", ["line_search=full"]),
+                        ("ictune dsice, line_search: full, speculate: off", ["line_search=full", "speculate=off"])]
+            if W == 1:          # nothing to speculate on
+                variants = [(n.replace(" (speculation on)", ""), v) for n, v in variants if "speculate" not in n]
+            for mname, sets in variants:
                 j, ev = sim(yaml, path, dur, W, sets, metric)
                 sp = j["speculative"]
                 lines.append("| %s | %d | %s | %s | %.2f | %d | %s |" % (

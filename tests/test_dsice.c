@@ -155,18 +155,20 @@ int main(void)
     CHECK(g.sizes[2] == 30 || g.sizes[2] == 29);
 
     /* the default start: a design of 10 points (the centre first), then
-     * 90 guided evaluations, 4 a stage, then lines from the best */
+     * 140 guided evaluations, 4 a stage, then lines from the best */
     run("{strategy: dsice, line_search: full}", &o);
     CHECK_EQ(o.sizes[0], 10);
     CHECK_EQ(o.levels[0], 0);
-    for (size_t i = 1; i <= 22; i++) {
+    for (size_t i = 1; i <= 35; i++) {
         CHECK_EQ(o.sizes[i], 4);
         CHECK_EQ(o.levels[i], 0);
     }
-    CHECK_EQ(o.sizes[23], 2);
+    CHECK_EQ(o.levels[36], 1);
+    CHECK(o.sizes[36] <= 39);
+    run("{strategy: dsice, line_search: full, guided: 90}", &o);
+    CHECK_EQ(o.sizes[23], 2);                   /* 22 stages of 4, then 2 */
     CHECK_EQ(o.levels[23], 0);
     CHECK_EQ(o.levels[24], 1);
-    CHECK(o.sizes[24] <= 39);
     run("{strategy: dsice, line_search: full, guided: 7, guided_batch: 1}", &o);
     CHECK_EQ(o.sizes[0], 10);
     for (size_t i = 1; i <= 7; i++)

@@ -52,7 +52,11 @@ int main(void)
         static run_t R;
         memset(&R, 0, sizeof R);
         ict_search_t *s;
-        CHECK_EQ(ict_search_new(&s, c, NULL, &e), 0);
+        /* one cache for the search and its shadows, as the master has */
+        ict_db_t *memo;
+        CHECK_EQ(ict_db_new(&memo), 0);
+        ict_search_opts_t so = {NULL, NULL, NULL, 0, memo};
+        CHECK_EQ(ict_search_new(&s, c, &so, &e), 0);
         int32_t idx[3];
         int predicted = 0, guided = 0;
         double maxerr = 0;
@@ -95,7 +99,7 @@ int main(void)
         size_t models = 0;
         for (size_t k = 0; k < R.stages; k++) {
             ict__look_t *L;
-            CHECK_EQ(ict__look_new(&L, c, NULL, &e), 0);
+            CHECK_EQ(ict__look_new(&L, c, &so, &e), 0);
             for (size_t j = 0; j < k; j++)
                 for (size_t i = 0; i < R.n[j]; i++) {
                     ict_space_unflat(c->space, R.pts[j][i], idx);
@@ -154,6 +158,7 @@ int main(void)
             ict__look_free(L);
         }
         CHECK(models > 0);             /* the quadratic is fitted, and used */
+        ict_db_free(memo);
         ict_config_free(c);
     }
     TEST_DONE();

@@ -85,8 +85,8 @@ typedef struct dsice {
 extern const ict_strategy_t ict_strategy_dsice;
 
 /* guided: auto, with start: design */
-#define GUIDED_AUTO 90
-#define ICT__GUIDED_AUTO_TEXT "90 with start: design, at most a tenth of " \
+#define GUIDED_AUTO 140
+#define ICT__GUIDED_AUTO_TEXT "140 with start: design, at most a tenth of " \
                               "the space; else 0"
 #define GUIDED_BATCH_TEXT "4"
 /* design_points: auto with guided */
@@ -714,6 +714,7 @@ static int restart(dsice_t *d)
 #define GUIDED_POOL 3072
 #define GUIDED_NEAR 3
 
+
 static uint64_t mix64(uint64_t x)
 {
     x += 0x9e3779b97f4a7c15ull;
@@ -869,6 +870,15 @@ static int guided_stage(dsice_t *d)
         return rc;
     ict__rng_t r;
     ict__rng_seed(&r, d->o.seed ^ mix64(d->guided_step ^ 0x52616e64ull));
+    /* each candidate's state, so that a pending point costs a row */
+    size_t ld = d->gp.n ? d->gp.ld : 1;
+    double *v = d->gp.n && d->batch > 1 ? malloc(n * ld * sizeof *v) : NULL;
+    ict__gp_cand_t *cs = v ? calloc(n, sizeof *cs) : NULL;
+    if (d->gp.n && d->batch > 1 && (!v || !cs)) {
+        free(v);
+        free(cs);
+        return -ENOMEM;
+    }
     while (d->nguided < d->batch && n) {
         double best = 0, bm = NAN;
         size_t arg = SIZE_MAX;
@@ -878,7 +888,8 @@ static int guided_stage(dsice_t *d)
             for (size_t i = 0; i < n; i++) {
                 double m;
                 ict_space_unflat(c->space, d->pool[i], d->gidx);
-                double ei = ict__gp_ei(&d->gp, d->gidx, &m);
+                double ei = cs ? ict__gp_cand_ei(&d->gp, d->gidx, v + i * ld, &cs[i], &m)
+                               : ict__gp_ei(&d->gp, d->gidx, &m);
                 if (ei > best) {
                     best = ei;
                     bm = m;
@@ -893,14 +904,23 @@ static int guided_stage(dsice_t *d)
         d->gmean[d->nguided++] = bm;
         /* not a candidate again (the pool may hold it more than once) */
         for (size_t i = 0; i < n;)
-            if (d->pool[i] == f)
+            if (d->pool[i] == f) {
                 d->pool[i] = d->pool[--n];
-            else
+                if (cs) {
+                    cs[i] = cs[n];
+                    memcpy(v + i * ld, v + n * ld, cs[i].nv * sizeof *v);
+                }
+            } else {
                 i++;
+            }
         ict_space_unflat(c->space, f, d->gidx);
         if (d->gp.n && (rc = ict__gp_pending(&d->gp, d->gidx)))
-            return rc;
+            break;
     }
+    free(v);
+    free(cs);
+    if (rc)
+        return rc;
     if (!d->nguided)
         return 1;
     int big = 0;

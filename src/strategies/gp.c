@@ -304,3 +304,31 @@ int ict__gp_pending(ict__gp_t *g, const int32_t *idx)
     g->best = fmin(g->best, mu);
     return 0;
 }
+
+double ict__gp_cand_ei(const ict__gp_t *g, const int32_t *idx, double *v,
+                       ict__gp_cand_t *c, double *mean)
+{
+    int32_t x[ICT__GP_MAX_AXES];
+    live_of(g, idx, x);
+    if (!c->nv) {
+        c->mu = 0;
+        c->var = 1;
+    }
+    /* the rows of L not yet in v: the kernel, then the forward step (the
+     * same arithmetic, in the same order, as ict__gp_ei) */
+    for (size_t i = c->nv; i < g->nl; i++) {
+        double k = kern(g, g->xi + i * g->V, x);
+        if (i < g->n)
+            c->mu += k * g->alpha[i];
+        for (size_t j = 0; j < i; j++)
+            k -= g->L[i * g->ld + j] * v[j];
+        v[i] = k / g->L[i * g->ld + i];
+        c->var -= v[i] * v[i];
+    }
+    c->nv = g->nl;
+    double sdv = sqrt(fmax(c->var, 1e-12)), imp = g->best - c->mu, z = imp / sdv;
+    if (mean)
+        *mean = unscale(g, c->mu);
+    return imp * 0.5 * erfc(-z / M_SQRT2) +
+           sdv * exp(-0.5 * z * z) / sqrt(2 * M_PI);
+}

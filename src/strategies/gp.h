@@ -58,6 +58,16 @@ int ict__gp_pending(ict__gp_t *g, const int32_t *idx);
 /* The expected improvement at a point (indices of all D axes); the
  * model's mean there, on the results' scale, into *mean when not NULL. */
 double ict__gp_ei(ict__gp_t *g, const int32_t *idx, double *mean);
+/* A candidate's expected improvement kept up to date as points become
+ * pending: c (zeroed for a new fit) and v (ld entries, the caller's)
+ * hold what was computed for it, so each pending point costs one row.
+ * The same value as ict__gp_ei. */
+typedef struct ict__gp_cand {
+    double mu, var;             /* standardised mean, variance so far */
+    size_t nv;                  /* rows of v done */
+} ict__gp_cand_t;
+double ict__gp_cand_ei(const ict__gp_t *g, const int32_t *idx, double *v,
+                       ict__gp_cand_t *c, double *mean);
 /* The model's mean at a point, on the results' scale (no scratch: for
  * predictions while the strategy is read-only). */
 double ict__gp_mean(const ict__gp_t *g, const int32_t *idx);

@@ -409,6 +409,17 @@ static int prior_fit(dsice_t *d, prior_t *p)
     return rc;
 }
 
+/* Constraint k's prior slack at a point: the model's, made optimistic by
+ * the fit's RMS error (positive: predicted to hold). */
+static double prior_slack(const dsice_t *d, const prior_t *p, size_t k,
+                          const int32_t *idx)
+{
+    const ict_constraint_t *q = &d->ctx->config->constraints[k];
+    double v = ict__qfit_at(&p->q[k], idx);
+    double slack = q->op == ICT_LT || q->op == ICT_LE ? q->bound - v : v - q->bound;
+    return slack + p->q[k].rms;
+}
+
 static int prior_apply(dsice_t *d, const prior_t *p, ict__line_t *L)
 {
     if (!p->q)
@@ -420,10 +431,7 @@ static int prior_apply(dsice_t *d, const prior_t *p, ict__line_t *L)
         for (size_t k = 0; k < p->K; k++) {
             if (!p->q[k].ok)
                 continue;
-            const ict_constraint_t *q = &d->ctx->config->constraints[k];
-            double v = ict__qfit_at(&p->q[k], d->tmp);
-            double slack = q->op == ICT_LT || q->op == ICT_LE ? q->bound - v : v - q->bound;
-            int rc = ict_ippe_set_prior(L->ippe, i, k, slack + p->q[k].rms);
+            int rc = ict_ippe_set_prior(L->ippe, i, k, prior_slack(d, p, k, d->tmp));
             if (rc)
                 return rc;
         }
@@ -820,10 +828,7 @@ static int guided_feasible(dsice_t *d, size_t *np)
         for (size_t k = 0; k < p.K && ok; k++) {
             if (!p.q[k].ok)
                 continue;
-            const ict_constraint_t *q = &d->ctx->config->constraints[k];
-            double v = ict__qfit_at(&p.q[k], d->gidx);
-            double slack = q->op == ICT_LT || q->op == ICT_LE ? q->bound - v : v - q->bound;
-            ok = slack + p.q[k].rms >= 0;
+            ok = prior_slack(d, &p, k, d->gidx) >= 0;
         }
         if (ok) {
             uint64_t t = d->pool[keep];

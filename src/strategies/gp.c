@@ -264,23 +264,8 @@ double ict__gp_mean(const ict__gp_t *g, const int32_t *idx)
 
 double ict__gp_ei(ict__gp_t *g, const int32_t *idx, double *mean)
 {
-    int32_t x[ICT__GP_MAX_AXES];
-    double mu = 0;
-    live_of(g, idx, x);
-    for (size_t i = 0; i < g->nl; i++) {
-        g->v[i] = kern(g, g->xi + i * g->V, x);
-        if (i < g->n)
-            mu += g->v[i] * g->alpha[i];
-    }
-    forward(g->L, g->nl, g->ld, g->v);
-    double var = 1;
-    for (size_t i = 0; i < g->nl; i++)
-        var -= g->v[i] * g->v[i];
-    double sdv = sqrt(fmax(var, 1e-12)), imp = g->best - mu, z = imp / sdv;
-    if (mean)
-        *mean = unscale(g, mu);
-    return imp * 0.5 * erfc(-z / M_SQRT2) +
-           sdv * exp(-0.5 * z * z) / sqrt(2 * M_PI);
+    ict__gp_cand_t c = {0, 0, 0};
+    return ict__gp_cand_ei(g, idx, g->v, &c, mean);
 }
 
 int ict__gp_pending(ict__gp_t *g, const int32_t *idx)
@@ -314,8 +299,7 @@ double ict__gp_cand_ei(const ict__gp_t *g, const int32_t *idx, double *v,
         c->mu = 0;
         c->var = 1;
     }
-    /* the rows of L not yet in v: the kernel, then the forward step (the
-     * same arithmetic, in the same order, as ict__gp_ei) */
+    /* the rows of L not yet in v: the kernel, then the forward step */
     for (size_t i = c->nv; i < g->nl; i++) {
         double k = kern(g, g->xi + i * g->V, x);
         if (i < g->n)

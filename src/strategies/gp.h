@@ -60,8 +60,8 @@ int ict__gp_pending(ict__gp_t *g, const int32_t *idx);
 double ict__gp_ei(ict__gp_t *g, const int32_t *idx, double *mean);
 /* A candidate's expected improvement kept up to date as points become
  * pending: c (zeroed for a new fit) and v (ld entries, the caller's)
- * hold what was computed for it, so each pending point costs one row.
- * The same value as ict__gp_ei. */
+ * hold what was computed for it, so each pending point costs one row
+ * (ict__gp_ei is the same from scratch, in g's own scratch). */
 typedef struct ict__gp_cand {
     double mu, var;             /* standardised mean, variance so far */
     size_t nv;                  /* rows of v done */

@@ -1360,6 +1360,18 @@ int ict_parse_duration(const char *text, double *seconds)
     return 0;
 }
 
+double ict_constraint_slack(const ict_constraint_t *k, double v)
+{
+    double hair = 1e-9 * (fabs(k->bound) + 1);
+    switch (k->op) {
+    case ICT_LT: return k->bound - v - hair;
+    case ICT_LE: return k->bound - v + hair;
+    case ICT_GT: return v - k->bound - hair;
+    case ICT_GE: return v - k->bound + hair;
+    }
+    return NAN;
+}
+
 int ict_constraint_holds(const ict_constraint_t *k, double v)
 {
     switch (k->op) {

@@ -285,10 +285,7 @@ static int quad_feasible(ict__look_t *L, const int32_t *p)
         return 1;
     for (size_t k = 0; k < L->K; k++) {
         const ict_constraint_t *q = &L->c->constraints[k];
-        double margin = L->cq[k].rms + 1e-9 * (fabs(q->bound) + 1);
-        double v = ict__qfit_at(&L->cq[k], p);
-        v += q->op == ICT_LT || q->op == ICT_LE ? margin : -margin;
-        if (!ict_constraint_holds(q, v))
+        if (!(ict_constraint_slack(q, ict__qfit_at(&L->cq[k], p)) + L->cq[k].rms >= 0))
             return 0;
     }
     return 1;

@@ -46,7 +46,9 @@ ev=$(sed 's/.*"evaluations":\([0-9]*\).*/\1/' "$tmp/j")
 inf=$(sed 's/.*"infeasible":\([0-9]*\).*/\1/' "$tmp/j")
 echo "$ev evaluations, $inf broke a constraint"
 ok "some evaluations broke a constraint, counted as infeasible" '[ "$inf" -gt 0 ]'
-ok "at most 30 % broke one ($inf of $ev)" '[ $((inf * 100)) -le $((ev * 30)) ]'
+# (16 % before the guided stages' candidates on a strict bound counted as
+# broken: the metrics here are exact on the grid, many points sit on 12.5)
+ok "at most 8 % broke one ($inf of $ev)" '[ $((inf * 100)) -le $((ev * 8)) ]'
 ok "trace: broken rows are INFEASIBLE" '[ "$(awk -F, "NR > 1 && \$9 == \"INFEASIBLE\"" "$tmp/tr" | wc -l)" = "$inf" ]'
 # the three words, counted apart: a start in the excluded corner and at
 # the failed cell

@@ -118,6 +118,30 @@ int main(void)
     CHECK_NEAR(c->timeout, 36000, 0);
     CHECK_EQ(c->retries, 2);
     CHECK_EQ(c->max_evaluations, 600);
+    /* slack: >= 0 exactly where the constraint holds, on the metric's
+     * scale; a value at a strict bound breaks it, at a non-strict one not */
+    CHECK(ict_constraint_slack(&c->constraints[0], 12.5) < 0);
+    CHECK(!ict_constraint_holds(&c->constraints[0], 12.5));
+    CHECK_NEAR(ict_constraint_slack(&c->constraints[0], 10), 2.5, 1e-6);
+    CHECK_NEAR(ict_constraint_slack(&c->constraints[0], 13), -0.5, 1e-6);
+    CHECK(isnan(ict_constraint_slack(&c->constraints[0], NAN)));
+    {
+        ict_constraint_t k = c->constraints[0];
+        k.op = ICT_LE;
+        CHECK(ict_constraint_slack(&k, 12.5) >= 0);
+        CHECK(ict_constraint_slack(&k, 12.5 + 1e-6) < 0);
+        k.op = ICT_GT;
+        CHECK(ict_constraint_slack(&k, 12.5) < 0);
+        CHECK_NEAR(ict_constraint_slack(&k, 13), 0.5, 1e-6);
+        k.op = ICT_GE;
+        CHECK(ict_constraint_slack(&k, 12.5) >= 0);
+        CHECK(ict_constraint_slack(&k, 12.5 - 1e-6) < 0);
+        for (int op = ICT_LT; op <= ICT_GE; op++)
+            for (double v = 12; v <= 13; v += 0.25) {   /* exact in binary */
+                k.op = (ict_cmp_t)op;
+                CHECK_EQ(ict_constraint_slack(&k, v) >= 0, ict_constraint_holds(&k, v));
+            }
+    }
     ict_config_free(c);
 
     /* durations */

@@ -102,5 +102,10 @@ int ict_config_point_valid(const ict_config_t *c, const int32_t *idx);
 
 /* Does value satisfy the constraint? */
 int ict_constraint_holds(const ict_constraint_t *k, double value);
+/* How far value is from breaking k, on the metric's scale: >= 0 where it
+ * holds (a strict bound a hair (1e-9 x (|bound| + 1)) tighter, a
+ * non-strict one a hair looser: a value fitted to the bound holds for
+ * <= and not for <), NaN for NaN. */
+double ict_constraint_slack(const ict_constraint_t *k, double value);
 
 #endif

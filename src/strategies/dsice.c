@@ -416,8 +416,7 @@ static double prior_slack(const dsice_t *d, const prior_t *p, size_t k,
 {
     const ict_constraint_t *q = &d->ctx->config->constraints[k];
     double v = ict__qfit_at(&p->q[k], idx);
-    double slack = q->op == ICT_LT || q->op == ICT_LE ? q->bound - v : v - q->bound;
-    return slack + p->q[k].rms;
+    return ict_constraint_slack(q, v) + p->q[k].rms;
 }
 
 static int prior_apply(dsice_t *d, const prior_t *p, ict__line_t *L)

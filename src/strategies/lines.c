@@ -114,8 +114,7 @@ int ict__line_sync(ict__line_t *L, const ict_strategy_ctx_t *ctx)
             ctx->constraint_values(ctx->constraint_ud, L->flat[i]) : NULL;
         for (size_t k = 0; k < K; k++) {
             const ict_constraint_t *q = &c->constraints[k];
-            double m = v ? v[k] : NAN;
-            slack[k] = q->op == ICT_LT || q->op == ICT_LE ? q->bound - m : m - q->bound;
+            slack[k] = ict_constraint_slack(q, v ? v[k] : NAN);
         }
         int kind = e->valid ? ICT_IPPE_VALID :
                    e->status == ICT_STATUS_INFEASIBLE ? ICT_IPPE_BROKEN : ICT_IPPE_INVALID;

@@ -277,8 +277,9 @@ static double spread(const ict__look_t *L)
 }
 
 /* Does every constrained metric's quadratic say the constraint holds at
- * p, by the fit's own error (its residuals' RMS, and a hair)? Yes when
- * there are no such models. */
+ * p, give or take the fit's own error (its residuals' RMS; a value on a
+ * strict bound breaks it, as ict_constraint_slack)? Yes when there are no
+ * such models. */
 static int quad_feasible(ict__look_t *L, const int32_t *p)
 {
     if (!L->has_cquad)

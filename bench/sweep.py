@@ -1,0 +1,85 @@
+#!/usr/bin/python3
+"""sweep.py - one dsice setting on benchmark (a)'s eight spaces, against
+multivariate TPE, for choosing defaults.
+
+usage: /usr/bin/python3 bench/sweep.py [--ictune PATH] [--seeds 20]
+           [--seed0 1] [--par 2] [KEY=VALUE ...]
+
+Runs `ictune simulate` with the default options plus each KEY=VALUE (as
+`--set`), budget 800, for seeds seed0 .. seed0 + seeds - 1, and compares
+at 25, 50, 100 and 200 evaluations with the TPE curves benchmark (a) keeps
+in bench/work/optuna/ (run `sh bench/run.sh a` first). Prints per space the
+median fraction of optimum, + where it is at or above TPE's median, and
+(in brackets) the mean fraction less TPE's mean; then the count of such
+cells of 32 ("cells": what benchmark (a) reports) and the sum of the mean
+differences ("dmean"). A median over 20 seeds moves by a cell or two with
+the seeds (the same default: 27 cells on seeds 1-20, 26 on 21-40); dmean
+over 40 seeds is the steadier figure to choose by."""
+import glob
+import json
+import multiprocessing
+import os
+import statistics
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import efficiency as E  # noqa: E402
+
+CHECK = [25, 50, 100, 200]
+
+
+def opt_arg(name, default):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
+
+def job(j):
+    space, sets, seed = j
+    return E.ictune_curve(space, sets + ["seed=%d" % seed], 800)[0]
+
+
+def frac(opt, c, k):
+    return opt / c[min(k, len(c)) - 1] if c and c[min(k, len(c)) - 1] else 0
+
+
+def main():
+    E.ICTUNE = opt_arg("--ictune", "build-bench/tools/ictune")
+    seeds, seed0, par = int(opt_arg("--seeds", "20")), int(opt_arg("--seed0", "1")), int(opt_arg("--par", "2"))
+    skip = {"--ictune", "--seeds", "--seed0", "--par"}
+    sets, a = [], sys.argv[1:]
+    i = 0
+    while i < len(a):
+        if a[i] in skip:
+            i += 2
+            continue
+        sets.append(a[i])
+        i += 1
+    cells = end_ok = 0
+    dmean = 0.0
+    with multiprocessing.Pool(par) as pool:
+        for space in E.ALL_SPACES:
+            _, _, table = E.load_table(space)
+            opt = min(v for v in table.values() if v is not None)
+            tpe = [json.load(open(f)) for f in
+                   sorted(glob.glob(os.path.join(E.WORK, "optuna", "%s_tpe-c-mv_*_200_*.json" % space)))]
+            if not tpe:
+                sys.exit("sweep: no TPE curves for %s in %s/optuna: run `sh bench/run.sh a` first"
+                         % (space, E.WORK))
+            curves = pool.map(job, [(space, sets, s) for s in range(seed0, seed0 + seeds)])
+            out = []
+            for k in CHECK:
+                o = [frac(opt, c, k) for c in curves]
+                t = [frac(opt, c, k) for c in tpe]
+                win = statistics.median(o) >= statistics.median(t) - 1e-9
+                cells += win
+                d = statistics.mean(o) - statistics.mean(t)
+                dmean += d
+                out.append("%.3f%s(%+.3f)" % (statistics.median(o), "+" if win else "-", d))
+            end = statistics.median(frac(opt, c, 800) for c in curves)
+            end_ok += end >= 0.99
+            print("%-24s %s end %.3f" % (space, " ".join(out), end), flush=True)
+    print("cells %d/32  dmean %+.3f  within 1 %% at 800: %d/8  (seeds %d-%d, %s)"
+          % (cells, dmean, end_ok, seed0, seed0 + seeds - 1, " ".join(sets) or "defaults"))
+
+
+if __name__ == "__main__":
+    main()

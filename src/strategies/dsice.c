@@ -721,15 +721,6 @@ static int restart(dsice_t *d)
 #define GUIDED_POOL 3072
 #define GUIDED_NEAR 3
 
-
-static uint64_t mix64(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
 /* What the results so far are, as one number: the same results (in any
  * order) give the same key. */
 static uint64_t results_key(const ict_db_t *db, uint64_t step)
@@ -738,10 +729,10 @@ static uint64_t results_key(const ict_db_t *db, uint64_t step)
     size_t it = 0;
     for (const ict_db_entry_t *e; (e = ict_db_iter(db, &it));) {
         memcpy(&bits, &e->y, sizeof bits);
-        key += mix64(e->flat ^ mix64(bits ^ ((uint64_t)e->valid << 8 ^
+        key += ict__mix64(e->flat ^ ict__mix64(bits ^ ((uint64_t)e->valid << 8 ^
                                              (uint64_t)e->status)));
     }
-    return mix64(key ^ mix64(step ^ 0x4775696465642121ull));
+    return ict__mix64(key ^ ict__mix64(step ^ 0x4775696465642121ull));
 }
 
 static int pool_push(dsice_t *d, size_t *n, size_t *cap, uint64_t f)
@@ -758,6 +749,13 @@ static int pool_push(dsice_t *d, size_t *n, size_t *cap, uint64_t f)
     return 0;
 }
 
+/* A candidate: not measured, and not known infeasible. */
+static int open_point(const ict_strategy_ctx_t *c, uint64_t f)
+{
+    return !ict_db_get(c->db, f) &&
+           (!c->known_feasible || c->known_feasible(c->feasible_ud, f));
+}
+
 static int guided_pool(dsice_t *d, size_t *np)
 {
     const ict_strategy_ctx_t *c = d->ctx;
@@ -767,14 +765,13 @@ static int guided_pool(dsice_t *d, size_t *np)
     *np = 0;
     if (size <= GUIDED_ALL) {
         for (uint64_t f = 0; f < size && !rc; f++)
-            if (!ict_db_get(c->db, f) &&
-                (!c->known_feasible || c->known_feasible(c->feasible_ud, f)))
+            if (open_point(c, f))
                 rc = pool_push(d, &n, &cap, f);
         *np = n;
         return rc;
     }
     ict__rng_t r;
-    ict__rng_seed(&r, d->o.seed ^ mix64(d->guided_step ^ 0x506f6f6cull));
+    ict__rng_seed(&r, d->o.seed ^ ict__mix64(d->guided_step ^ 0x506f6f6cull));
     uint64_t f;
     for (size_t i = 0; i < GUIDED_POOL && !rc; i++) {
         if (ict__random_point(c->space, &r, c->known_feasible, c->feasible_ud,
@@ -802,8 +799,7 @@ static int guided_pool(dsice_t *d, size_t *np)
             for (size_t v = 0; v < ict_space_count(c->space, a) && !rc; v++) {
                 d->gidx[a] = (int32_t)v;
                 f = ict_space_flat(c->space, d->gidx);
-                if (!ict_db_get(c->db, f) &&
-                    (!c->known_feasible || c->known_feasible(c->feasible_ud, f)))
+                if (open_point(c, f))
                     rc = pool_push(d, &n, &cap, f);
             }
         }
@@ -856,8 +852,8 @@ static int guided_stage(dsice_t *d)
     if (e && e->valid && e->y >= 1 && e->y <= (double)d->batch) {
         size_t n = (size_t)e->y, j;
         for (j = 0; j < n; j++) {
-            const ict_db_entry_t *f = ict_db_get(c->memo, mix64(key ^ (2 * j + 1)));
-            const ict_db_entry_t *m = ict_db_get(c->memo, mix64(key ^ (2 * j + 2)));
+            const ict_db_entry_t *f = ict_db_get(c->memo, ict__mix64(key ^ (2 * j + 1)));
+            const ict_db_entry_t *m = ict_db_get(c->memo, ict__mix64(key ^ (2 * j + 2)));
             if (!f || !m || ict_db_get(c->db, (uint64_t)f->y))
                 break;
             d->gflat[j] = (uint64_t)f->y;
@@ -873,7 +869,7 @@ static int guided_stage(dsice_t *d)
     if (rc || (rc = guided_pool(d, &n)) || (rc = guided_feasible(d, &n)))
         return rc;
     ict__rng_t r;
-    ict__rng_seed(&r, d->o.seed ^ mix64(d->guided_step ^ 0x52616e64ull));
+    ict__rng_seed(&r, d->o.seed ^ ict__mix64(d->guided_step ^ 0x52616e64ull));
     /* each candidate's state, so that a pending point costs a row */
     size_t ld = d->gp.n ? d->gp.ld : 1;
     double *v = d->gp.n && d->batch > 1 ? malloc(n * ld * sizeof *v) : NULL;
@@ -933,9 +929,9 @@ static int guided_stage(dsice_t *d)
     if (big)
         return 0;               /* not kept: a double holds it inexactly */
     for (size_t j = 0; j < d->nguided && !rc; j++)
-        if (!(rc = ict_db_put(c->memo, mix64(key ^ (2 * j + 1)), 1,
+        if (!(rc = ict_db_put(c->memo, ict__mix64(key ^ (2 * j + 1)), 1,
                               (double)d->gflat[j], 0)))
-            rc = ict_db_put(c->memo, mix64(key ^ (2 * j + 2)), 1, d->gmean[j], 0);
+            rc = ict_db_put(c->memo, ict__mix64(key ^ (2 * j + 2)), 1, d->gmean[j], 0);
     if (!rc)
         rc = ict_db_put(c->memo, key, 1, (double)d->nguided, 0);
     return rc == -EEXIST ? 0 : rc;

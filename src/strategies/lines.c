@@ -198,12 +198,19 @@ int ict__neighbours(const ict_space_t *s, const int32_t *base, int kmax,
     return 0;
 }
 
+uint64_t ict__mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
 static uint64_t splitmix(uint64_t *x)
 {
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
+    uint64_t z = ict__mix64(*x);
+    *x += 0x9e3779b97f4a7c15ull;
+    return z;
 }
 
 void ict__rng_seed(ict__rng_t *r, uint64_t seed)

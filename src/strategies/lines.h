@@ -48,6 +48,9 @@ int ict__neighbours(const ict_space_t *s, const int32_t *base, int kmax,
 /* Number of parameters with more than one value. */
 int ict__var_axes(const ict_space_t *s);
 
+/* splitmix64's output function: a 64-bit hash (for seeds and keys). */
+uint64_t ict__mix64(uint64_t x);
+
 /* Deterministic RNG (xoshiro256**, seeded with splitmix64). */
 typedef struct ict__rng { uint64_t s[4]; } ict__rng_t;
 void ict__rng_seed(ict__rng_t *r, uint64_t seed);

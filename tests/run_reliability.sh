@@ -248,8 +248,20 @@ ok "a and A: refused at check time" '[ $rc = 2 ] && grep -q "differ only in case
 conf sig.yaml sig sleep
 REL_SLEEP=1 $MPIEXEC -n 3 "$ICTUNE" run sig.yaml --quiet > sig.txt 2>&1 &
 p=$!
-# the ranks themselves (not mpiexec), the instant all three exist
-i=0; while [ $i -lt 400 ] && [ "$(pgrep -c -f "^$ICTUNE run sig.yaml")" != 3 ]; do sleep 0.005; i=$((i + 1)); done
+# the ranks themselves (not mpiexec), the instant all three have their
+# handler (SIGUSR1, bit 10, in /proc's SigCgt): before that a process is in
+# the dynamic loader, where the signal's default (a kill) is the system's.
+# MPI_Init and the topology load are still ahead of them.
+caught() {
+    n=0
+    for q in $(pgrep -f "^$ICTUNE run sig.yaml"); do
+        m=$(sed -n 's/^SigCgt:[[:space:]]*//p' /proc/$q/status 2>/dev/null)
+        [ -n "$m" ] && [ $(( 0x$m & 0x200 )) != 0 ] && n=$((n + 1))
+    done
+    echo $n
+}
+i=0; while [ $i -lt 2000 ] && [ "$(caught)" != 3 ]; do sleep 0.002; i=$((i + 1)); done
+ok "... the three ranks caught SIGUSR1 before it was sent" '[ "$(caught)" = 3 ]'
 pkill -USR1 -f "^$ICTUNE run sig.yaml"
 wait $p; rc=$?
 ok "SIGUSR1 at start-up under mpiexec: a clean stop (exit 3)" '[ $rc = 3 ] || { cat sig.txt; false; }'

@@ -63,8 +63,9 @@ static void on_signal(int sig)
     __atomic_fetch_add(&signals, 1, __ATOMIC_SEQ_CST);
 }
 
-/* From the first instant: a job stop (SIGTERM, SIGINT, SIGHUP, SIGUSR1)
- * before MPI_Init or the topology load is counted, never fatal. */
+/* From the first instant of `run` (the few milliseconds the dynamic loader
+ * takes before it are the system's): a job stop (SIGTERM, SIGINT, SIGHUP,
+ * SIGUSR1) before MPI_Init or the topology load is counted, never fatal. */
 static void catch_signals(void)
 {
     struct sigaction sa;
@@ -95,6 +96,7 @@ int ict_cmd_run(int argc, char **argv)
     const char *sets[64];
     int nsets = 0, quiet = 0, jobs_given = 0, verbose = 0, progress_given = 0;
     ict_run_opts_t o = {0};
+    catch_signals();            /* first: the job may be stopped at once */
     o.jobs = 1;
     o.grace = 30;
     o.progress = 60;
@@ -149,7 +151,6 @@ int ict_cmd_run(int argc, char **argv)
         fputs(help, stderr);
         return ICT_EXIT_USAGE;
     }
-    catch_signals();
     int rank = 0, size = 1, mpi = in_mpi_job();
     if (mpi) {
         if (MPI_Init(&argc, &argv) != MPI_SUCCESS) {

@@ -25,11 +25,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import efficiency as E  # noqa: E402
 
-CHECK = [25, 50, 100, 200]
-
-
-def opt_arg(name, default):
-    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+CHECKED = 4    # E.CHECKPOINTS' first four (25, 50, 100, 200); the last is 800
 
 
 def job(j):
@@ -37,13 +33,9 @@ def job(j):
     return E.ictune_curve(space, sets + ["seed=%d" % seed], 800)[0]
 
 
-def frac(opt, c, k):
-    return opt / c[min(k, len(c)) - 1] if c and c[min(k, len(c)) - 1] else 0
-
-
 def main():
-    E.ICTUNE = opt_arg("--ictune", "build-bench/tools/ictune")
-    seeds, seed0, par = int(opt_arg("--seeds", "20")), int(opt_arg("--seed0", "1")), int(opt_arg("--par", "2"))
+    E.ICTUNE = E.arg("--ictune", "build-bench/tools/ictune")
+    seeds, seed0, par = int(E.arg("--seeds", "20")), int(E.arg("--seed0", "1")), int(E.arg("--par", "2"))
     skip = {"--ictune", "--seeds", "--seed0", "--par"}
     sets, a = [], sys.argv[1:]
     i = 0
@@ -66,15 +58,17 @@ def main():
                          % (space, E.WORK))
             curves = pool.map(job, [(space, sets, s) for s in range(seed0, seed0 + seeds)])
             out = []
-            for k in CHECK:
-                o = [frac(opt, c, k) for c in curves]
-                t = [frac(opt, c, k) for c in tpe]
+            ours = [E.summarise(c, opt)[1] for c in curves]
+            theirs = [E.summarise(c, opt)[1] for c in tpe]
+            for i in range(CHECKED):
+                o = [f[i] for f in ours]
+                t = [f[i] for f in theirs]
                 win = statistics.median(o) >= statistics.median(t) - 1e-9
                 cells += win
                 d = statistics.mean(o) - statistics.mean(t)
                 dmean += d
                 out.append("%.3f%s(%+.3f)" % (statistics.median(o), "+" if win else "-", d))
-            end = statistics.median(frac(opt, c, 800) for c in curves)
+            end = statistics.median(f[-1] for f in ours)
             end_ok += end >= 0.99
             print("%-24s %s end %.3f" % (space, " ".join(out), end), flush=True)
     print("cells %d/32  dmean %+.3f  within 1 %% at 800: %d/8  (seeds %d-%d, %s)"

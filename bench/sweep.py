@@ -14,7 +14,9 @@ median fraction of optimum, + where it is at or above TPE's median, and
 cells of 32 ("cells": what benchmark (a) reports) and the sum of the mean
 differences ("dmean"). A median over 20 seeds moves by a cell or two with
 the seeds (the same default: 27 cells on seeds 1-20, 26 on 21-40); dmean
-over 40 seeds is the steadier figure to choose by."""
+over 40 seeds is the steadier figure to choose by, and a choice made on
+some seeds is to be checked on others (--seed0 41 --seeds 100): the
+defaults chosen on seeds 1-40 have 24 cells on seeds 41-140."""
 import glob
 import json
 import multiprocessing

@@ -3,6 +3,11 @@
 against the peers a user would run instead.
 
 usage: /usr/bin/python3 bench/time_to_solution.py [--ictune PATH] [--smoke]
+           [--set KEY=VALUE ...]
+
+With --set (repeatable), only ictune runs, each case and worker count
+twice: the default, and the default with those options (a candidate
+setting; nothing of the peers, whose rows in BENCHMARKS.md (b) stand).
 
 (b) of BENCHMARKS.md. Three workloads, each with W = 8, 26 and 64 workers
 on the same clock (`ictune simulate --workers W --duration COLUMN`, and
@@ -149,6 +154,7 @@ def main():
     write_reference()
     write_valley()
     smoke = "--smoke" in sys.argv
+    extra = [sys.argv[i + 1] for i, a in enumerate(sys.argv[:-1]) if a == "--set"]
     counts = [8] if smoke else [8, 26, 64]
     seeds = 1 if smoke else SEEDS
     pi = ["lr", "w2", "w3", "w4"]
@@ -167,8 +173,9 @@ def main():
         yaml = os.path.join(WORK, name + ".yaml")
         rows, _ = async_peers.load(path, params, metric, dur)
         opt = min(v for v, _ in rows.values() if v is not None)
-        jobs = [(k, path, params, metric, dur, W, s, opt)
-                for W in counts for k in ("tpe", "random") for s in range(1, seeds + 1)]
+        jobs = [] if extra else [(k, path, params, metric, dur, W, s, opt)
+                                 for W in counts for k in ("tpe", "random")
+                                 for s in range(1, seeds + 1)]
         with multiprocessing.Pool(min(2, os.cpu_count() or 1)) as pool:
             peers = pool.map(peer, jobs)
         lines.append("\n#### %s\n" % label)
@@ -181,6 +188,8 @@ def main():
                         ("ictune dsice, default but guided: 0", ["guided=0"]),
                         ("ictune dsice, line_search: full", ["line_search=full"]),
                         ("ictune dsice, line_search: full, speculate: off", ["line_search=full", "speculate=off"])]
+            if extra:
+                variants = [variants[0], ("ictune dsice, default + " + ", ".join(extra), extra)]
             if W == 1:          # nothing to speculate on
                 variants = [(n.replace(" (speculation on)", ""), v) for n, v in variants if "speculate" not in n]
             for mname, sets in variants:
@@ -191,8 +200,9 @@ def main():
                     fmt(async_peers.time_to(ev, opt), unit), j["busy_fraction"], len(ev),
                     "%d of %d, %s" % (sp["wasted"], sp["started"], fmt(sp["wasted_seconds"], unit) if unit == "s"
                                       else "%.0f GPU-h" % (sp["wasted_seconds"] / 3600)) if sp["started"] else "-"))
-            for kind, kname in [("tpe", "Optuna TPE, multivariate, constant_liar, asynchronous"),
-                                ("random", "random search, asynchronous")]:
+            for kind, kname in [] if extra else [
+                    ("tpe", "Optuna TPE, multivariate, constant_liar, asynchronous"),
+                    ("random", "random search, asynchronous")]:
                 runs = [ev for k, w, s, ev in peers if k == kind and w == W]
                 t1 = [async_peers.time_to(ev, opt * 1.01) for ev in runs]
                 t0 = [async_peers.time_to(ev, opt) for ev in runs]

@@ -3,7 +3,10 @@
 multivariate TPE, for choosing defaults.
 
 usage: /usr/bin/python3 bench/sweep.py [--ictune PATH] [--seeds 20]
-           [--seed0 1] [--par 2] [KEY=VALUE ...]
+           [--seed0 1] [--par 2] [--per-seed SPACE:K] [KEY=VALUE ...]
+
+--per-seed SPACE:K: only that space; the fraction of optimum after K
+evaluations for every seed, sorted, then TPE's, each with its median.
 
 Runs `ictune simulate` with the default options plus each KEY=VALUE (as
 `--set`), budget 800, for seeds seed0 .. seed0 + seeds - 1, and compares
@@ -38,7 +41,7 @@ def job(j):
 def main():
     E.ICTUNE = E.arg("--ictune", "build-bench/tools/ictune")
     seeds, seed0, par = int(E.arg("--seeds", "20")), int(E.arg("--seed0", "1")), int(E.arg("--par", "2"))
-    skip = {"--ictune", "--seeds", "--seed0", "--par"}
+    skip = {"--ictune", "--seeds", "--seed0", "--par", "--per-seed"}
     sets, a = [], sys.argv[1:]
     i = 0
     while i < len(a):
@@ -47,10 +50,11 @@ def main():
             continue
         sets.append(a[i])
         i += 1
+    per = E.arg("--per-seed", None)
     cells = end_ok = 0
     dmean = 0.0
     with multiprocessing.Pool(par) as pool:
-        for space in E.ALL_SPACES:
+        for space in [per.split(":")[0]] if per else E.ALL_SPACES:
             _, _, table = E.load_table(space)
             opt = min(v for v in table.values() if v is not None)
             tpe = [json.load(open(f)) for f in
@@ -59,6 +63,14 @@ def main():
                 sys.exit("sweep: no TPE curves for %s in %s/optuna: run `sh bench/run.sh a` first"
                          % (space, E.WORK))
             curves = pool.map(job, [(space, sets, s) for s in range(seed0, seed0 + seeds)])
+            if per:
+                k = int(per.split(":")[1])
+                for name, cs in (("ictune", curves), ("tpe", tpe)):
+                    f = sorted(opt / c[min(k, len(c)) - 1] if c and c[min(k, len(c)) - 1] else 0.0
+                               for c in cs)
+                    print("%-6s after %d: %s  median %.5f" % (name, k, " ".join("%.4f" % x for x in f),
+                                                             statistics.median(f)))
+                return
             out = []
             ours = [E.summarise(c, opt)[1] for c in curves]
             theirs = [E.summarise(c, opt)[1] for c in tpe]

@@ -47,6 +47,12 @@ typedef struct pend {
 
 /* A plan is made again once this share of the known results is new. */
 #define PLAN_SHARE 16
+/* max_speculative: auto = SPEC_ROUNDS x the workers + 2 x the evaluations
+ * taken. The guided beginning's stages of 2 depend on each result, so
+ * most guesses for them miss: with no bound, 11 to 13 x the workers were
+ * run and never taken at 26 and 64 workers, and 4 x left them idle a
+ * sixth to a third of the time (docs/speculation.md). */
+#define SPEC_ROUNDS 16
 
 /* Speculative evaluations get ids of their own, from here. */
 #define SPEC_ID0 1000000000ull
@@ -696,7 +702,8 @@ static int spec_fill(master_t *m, ict_error_t *err)
     ict_search_stats_t s;
     ict_search_stats(m->search, &s);
     uint64_t limit = m->spec.max >= 0 ? (uint64_t)m->spec.max
-                                      : 4 * (uint64_t)m->be->nworkers + 2 * s.evaluations;
+                                      : SPEC_ROUNDS * (uint64_t)m->be->nworkers +
+                                        2 * s.evaluations;
     uint64_t open = m->spec_started - m->spec_taken;
     if (open >= limit)
         return 0;

@@ -154,23 +154,23 @@ int main(void)
     CHECK_EQ(g.sizes[1], 39);
     CHECK(g.sizes[2] == 30 || g.sizes[2] == 29);
 
-    /* the default start: a design of 10 points (the centre first), then
-     * 140 guided evaluations, 4 a stage, then lines from the best */
+    /* the default start: a design of 12 points (the centre first), then
+     * 140 guided evaluations, 2 a stage, then lines from the best */
     run("{strategy: dsice, line_search: full}", &o);
-    CHECK_EQ(o.sizes[0], 10);
+    CHECK_EQ(o.sizes[0], 12);
     CHECK_EQ(o.levels[0], 0);
-    for (size_t i = 1; i <= 35; i++) {
-        CHECK_EQ(o.sizes[i], 4);
+    for (size_t i = 1; i <= 70; i++) {
+        CHECK_EQ(o.sizes[i], 2);
         CHECK_EQ(o.levels[i], 0);
     }
-    CHECK_EQ(o.levels[36], 1);
-    CHECK(o.sizes[36] <= 39);
-    run("{strategy: dsice, line_search: full, guided: 90}", &o);
+    CHECK_EQ(o.levels[71], 1);
+    CHECK(o.sizes[71] <= 39);
+    run("{strategy: dsice, line_search: full, guided: 90, guided_batch: 4}", &o);
     CHECK_EQ(o.sizes[23], 2);                   /* 22 stages of 4, then 2 */
     CHECK_EQ(o.levels[23], 0);
     CHECK_EQ(o.levels[24], 1);
     run("{strategy: dsice, line_search: full, guided: 7, guided_batch: 1}", &o);
-    CHECK_EQ(o.sizes[0], 10);
+    CHECK_EQ(o.sizes[0], 12);
     for (size_t i = 1; i <= 7; i++)
         CHECK_EQ(o.sizes[i], 1);
     CHECK_EQ(o.levels[8], 1);

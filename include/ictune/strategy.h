@@ -102,7 +102,7 @@ typedef struct ict_strategy {
                         "it waits"}, \
     {"max_speculative", "auto", "the most speculative evaluations the " \
                                 "search has not taken, at any time; auto: " \
-                                "four times the workers plus twice the " \
+                                "16 times the workers plus twice the " \
                                 "evaluations the search took"}, \
     {"lookahead", "64", "how many stages past the current one " \
                         "speculation looks for points"}

@@ -88,9 +88,9 @@ extern const ict_strategy_t ict_strategy_dsice;
 #define GUIDED_AUTO 140
 #define ICT__GUIDED_AUTO_TEXT "140 with start: design, at most a tenth of " \
                               "the space; else 0"
-#define GUIDED_BATCH_TEXT "4"
+#define GUIDED_BATCH_TEXT "2"
 /* design_points: auto with guided */
-#define GUIDED_DESIGN 16
+#define GUIDED_DESIGN 12
 
 static const ict_option_info_t options[] = {
     {"line_search", "ippe", "ippe (tri points, then per_line IPPE "
@@ -101,8 +101,9 @@ static const ict_option_info_t options[] = {
                       "space-filling set of points in the first stage; the "
                       "search starts from the best)"),
     {"design_points", "auto", "points of start: design, the centre "
-                              "included (auto: 10 with guided, else 2 a "
-                              "parameter and 2, 10 to 24)"},
+                              "included (auto: 12 with guided, else 2 a "
+                              "parameter and 2, 10 to 24; never more "
+                              "than half the space)"},
     {"guided", "auto", "after the first stage of start: design, this many "
                        "evaluations one at a time, each where a Gaussian-"
                        "process model of every result expects the most "
@@ -282,9 +283,11 @@ static int init(void *priv, const ict_strategy_ctx_t *ctx, ict_error_t *err)
     if (rc < 0)
         return rc;
     if (rc == 1) {
-        dp = (long long)ict__design_size(ctx->space);
-        if (d->guided_left && dp > GUIDED_DESIGN)
-            dp = GUIDED_DESIGN;
+        /* with guided: GUIDED_DESIGN whatever the parameters (the model
+         * then places the points a larger design would) */
+        uint64_t half = ict_space_size(ctx->space) / 2;
+        dp = !d->guided_left ? (long long)ict__design_size(ctx->space) :
+             half < GUIDED_DESIGN ? (long long)(half ? half : 1) : GUIDED_DESIGN;
     }
     ict__rng_seed(&d->rng, d->o.seed ^ 0x5265737461727473ull);
     long long ns;

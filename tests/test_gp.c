@@ -5,6 +5,7 @@
  * its mean, and keeps to its limits. */
 #include <errno.h>
 #include <math.h>
+#include <string.h>
 
 #include "../src/strategies/gp.h"
 #include "ictune/config.h"
@@ -126,6 +127,46 @@ int main(void)
     CHECK_EQ(ict__gp_fit(&g, s, all, 0), 0);
     CHECK_EQ(g.n, ICT__GP_MAX_POINTS);
     CHECK_NEAR(ict__gp_mean(&g, good), f(good), 0.01 * f(good));
+    /* four candidates at once: bit for bit one at a time, from scratch,
+     * after a pending point, and with states that differ */
+    CHECK_EQ(ict__gp_fit(&h, s, up, 4), 0);
+    enum { NC = 8 };
+    int32_t ci[NC][4];
+    double v1[NC][ICT__GP_MAX_POINTS + 4], v4[NC][ICT__GP_MAX_POINTS + 4];
+    ict__gp_cand_t c1[NC], c4[NC];
+    memset(c1, 0, sizeof c1);
+    memset(c4, 0, sizeof c4);
+    for (int q = 0; q < NC; q++)
+        ict_space_unflat(s, (uint64_t)(q * 37 + 5) % size, ci[q]);
+    for (int round = 0; round < 3; round++) {
+        if (round == 2)
+            c4[5].nv = c1[5].nv = 0;            /* one state from scratch */
+        double e1[NC], m1[NC], e4[NC], m4[NC];
+        for (int q = 0; q < NC; q++)
+            e1[q] = ict__gp_cand_ei(&h, ci[q], v1[q], &c1[q], &m1[q]);
+        for (int q0 = 0; q0 < NC; q0 += 4) {
+            const int32_t *ix[4];
+            double *vq[4];
+            ict__gp_cand_t *cq[4];
+            for (int q = 0; q < 4; q++) {
+                ix[q] = ci[q0 + q];
+                vq[q] = v4[q0 + q];
+                cq[q] = &c4[q0 + q];
+            }
+            ict__gp_cand_ei4(&h, ix, vq, cq, e4 + q0, m4 + q0);
+        }
+        for (int q = 0; q < NC; q++) {
+            CHECK(e1[q] == e4[q]);
+            CHECK(m1[q] == m4[q]);
+            CHECK(c1[q].mu == c4[q].mu && c1[q].var == c4[q].var);
+            CHECK_EQ(c1[q].nv, h.nl);
+            CHECK_EQ(c4[q].nv, h.nl);
+            CHECK(!memcmp(v1[q], v4[q], h.nl * sizeof(double)));
+            /* and the same as from scratch */
+            CHECK_NEAR(e1[q], ict__gp_ei(&h, ci[q], NULL), 1e-12 + 1e-9 * e1[q]);
+        }
+        CHECK_EQ(ict__gp_pending(&h, ci[round]), 0);
+    }
     ict__gp_fini(&g);
     ict__gp_fini(&h);
     ict_db_free(up);

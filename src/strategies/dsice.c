@@ -80,6 +80,7 @@ typedef struct dsice {
     ict__gp_t gp;
     uint64_t *pool;             /* guided candidates, scratch */
     int32_t *gidx;
+    int32_t *gidx4;             /* four points' indices, scratch */
 } dsice_t;
 
 extern const ict_strategy_t ict_strategy_dsice;
@@ -271,7 +272,8 @@ static int init(void *priv, const ict_strategy_ctx_t *ctx, ict_error_t *err)
     d->gflat = malloc(d->batch * sizeof *d->gflat);
     d->gmean = malloc(d->batch * sizeof *d->gmean);
     d->gidx = calloc(d->D ? d->D : 1, sizeof *d->gidx);
-    if (!d->gflat || !d->gmean || !d->gidx)
+    d->gidx4 = calloc(4 * (d->D ? d->D : 1), sizeof *d->gidx4);
+    if (!d->gflat || !d->gmean || !d->gidx || !d->gidx4)
         return -ENOMEM;
     if (d->guided_left && (rc = ict__gp_init(&d->gp, ctx->space)))
         return rc == -E2BIG ? ict_errorf(err, rc, "dsice: guided: more than "
@@ -342,6 +344,7 @@ static void fini(void *priv)
     free(d->score);
     free(d->pool);
     free(d->gidx);
+    free(d->gidx4);
     free(d->gflat);
     free(d->gmean);
     ict__model_fini(&d->model);
@@ -888,7 +891,29 @@ static int guided_stage(dsice_t *d)
         if (!d->gp.n) {
             arg = (size_t)ict__rng_below(&r, n);
         } else {
-            for (size_t i = 0; i < n; i++) {
+            size_t i = 0;
+            /* four at a time (the same values as one at a time), taken in
+             * order so that ties go to the same candidate */
+            for (; cs && i + 4 <= n; i += 4) {
+                double ei[4], m[4];
+                const int32_t *ix[4];
+                double *vq[4];
+                ict__gp_cand_t *cq[4];
+                for (int q = 0; q < 4; q++) {
+                    ict_space_unflat(c->space, d->pool[i + q], d->gidx4 + q * d->D);
+                    ix[q] = d->gidx4 + q * d->D;
+                    vq[q] = v + (i + q) * ld;
+                    cq[q] = &cs[i + q];
+                }
+                ict__gp_cand_ei4(&d->gp, ix, vq, cq, ei, m);
+                for (int q = 0; q < 4; q++)
+                    if (ei[q] > best) {
+                        best = ei[q];
+                        bm = m[q];
+                        arg = i + q;
+                    }
+            }
+            for (; i < n; i++) {
                 double m;
                 ict_space_unflat(c->space, d->pool[i], d->gidx);
                 double ei = cs ? ict__gp_cand_ei(&d->gp, d->gidx, v + i * ld, &cs[i], &m)

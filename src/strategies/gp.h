@@ -68,6 +68,12 @@ typedef struct ict__gp_cand {
 } ict__gp_cand_t;
 double ict__gp_cand_ei(const ict__gp_t *g, const int32_t *idx, double *v,
                        ict__gp_cand_t *c, double *mean);
+/* Four candidates at once, bit for bit the four ict__gp_cand_ei calls
+ * (each candidate's sums taken in the same order), about three times
+ * faster when their states hold the same rows; mean not NULL. */
+void ict__gp_cand_ei4(const ict__gp_t *g, const int32_t *const idx[4],
+                      double *const v[4], ict__gp_cand_t *const c[4],
+                      double ei[4], double mean[4]);
 /* The model's mean at a point, on the results' scale (no scratch: for
  * predictions while the strategy is read-only). */
 double ict__gp_mean(const ict__gp_t *g, const int32_t *idx);

@@ -25,6 +25,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cliargs  # noqa: E402
 import async_peers  # noqa: E402
 
 ICTUNE = sys.argv[sys.argv.index("--ictune") + 1] if "--ictune" in sys.argv else "build/tools/ictune"
@@ -83,6 +84,7 @@ def h(t):
 
 
 def main():
+    cliargs.check(__doc__, valued=("--ictune",), flags=())
     os.makedirs(WORK, exist_ok=True)
     print("| case | method | workers | evaluations | broke the constraint | best / constrained optimum | within 1 % | optimum |")
     print("|---|---|---|---|---|---|---|---|")

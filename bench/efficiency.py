@@ -37,6 +37,9 @@ import os
 import statistics
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cliargs  # noqa: E402
 import tempfile
 import time
 
@@ -253,6 +256,7 @@ def check_fast():
 
 
 def main():
+    cliargs.check(__doc__, valued=("--ictune", "--work", "--seeds", "--budget", "--spaces", "--tpe-seeds", "--tpe-budget"), flags=("--smoke", "--no-optuna", "--no-tpe-failed", "--check-fast"))
     if "--check-fast" in sys.argv:
         check_fast()
     seeds = int(arg("--seeds", "20"))

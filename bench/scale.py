@@ -12,6 +12,9 @@ import random
 import resource
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cliargs  # noqa: E402
 import time
 
 ICTUNE = sys.argv[sys.argv.index("--ictune") + 1] if "--ictune" in sys.argv else "build/tools/ictune"
@@ -50,6 +53,7 @@ def run(workers, sets):
 
 
 def main():
+    cliargs.check(__doc__, valued=("--ictune",), flags=())
     os.makedirs(WORK, exist_ok=True)
     write()
     # the table alone: load it with a 1-evaluation search

@@ -35,6 +35,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
+import cliargs  # noqa: E402
 import sr_cached  # noqa: E402
 
 
@@ -150,6 +151,7 @@ def report(label, rows, wall):
 
 
 def main():
+    cliargs.check(__doc__, valued=("--budget", "--work", "--ictune", "--methods"), flags=())
     os.makedirs(CACHE, exist_ok=True)
     t0 = time.time()
     if not os.path.exists(os.path.join(PRE, "model.pt")):

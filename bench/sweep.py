@@ -16,10 +16,11 @@ median fraction of optimum, + where it is at or above TPE's median, and
 (in brackets) the mean fraction less TPE's mean; then the count of such
 cells of 32 ("cells": what benchmark (a) reports) and the sum of the mean
 differences ("dmean"). A median over 20 seeds moves by a cell or two with
-the seeds (the same default: 27 cells on seeds 1-20, 26 on 21-40); dmean
-over 40 seeds is the steadier figure to choose by, and a choice made on
-some seeds is to be checked on others (--seed0 41 --seeds 100): the
-defaults chosen on seeds 1-40 have 24 cells on seeds 41-140."""
+the seeds (the default of 2026-12-07: 24 cells on seeds 1-20, 25 on
+41-140, 28 on 141-240); dmean over many seeds is the steadier figure to
+choose by, and a choice made on some seeds is to be checked on others
+(--seed0 41 --seeds 100): the defaults chosen on seeds 1-40 had 27 cells
+on seeds 1-20 and 24 on seeds 41-140."""
 import glob
 import json
 import multiprocessing
@@ -48,6 +49,12 @@ def main():
         if a[i] in skip:
             i += 2
             continue
+        if a[i] in ("-h", "--help"):
+            print(__doc__)
+            sys.exit(0)
+        if "=" not in a[i] or a[i].startswith("-"):
+            sys.exit("sweep.py: '%s': expected KEY=VALUE or one of %s (see --help)"
+                     % (a[i], ", ".join(sorted(skip))))
         sets.append(a[i])
         i += 1
     per = E.arg("--per-seed", None)

@@ -47,31 +47,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import async_peers  # noqa: E402
+import cliargs  # noqa: E402
 
 
-
-def check_args(argv):
-    """--help: the docstring; anything not in the usage line: an error
-    (a typo must not start an hour-long run)."""
-    i = 0
-    while i < len(argv):
-        a = argv[i]
-        if a in ("-h", "--help"):
-            print(__doc__)
-            sys.exit(0)
-        if a in ("--ictune", "--set"):
-            if i + 1 >= len(argv):
-                sys.exit(f"time_to_solution.py: {a} needs a value (see --help)")
-            if a == "--set" and "=" not in argv[i + 1]:
-                sys.exit(f"time_to_solution.py: --set {argv[i + 1]}: expected KEY=VALUE")
-            i += 2
-        elif a == "--smoke":
-            i += 1
-        else:
-            sys.exit(f"time_to_solution.py: unknown argument '{a}' (see --help)")
-
-
-check_args(sys.argv[1:])
+cliargs.check(__doc__, valued=("--ictune", "--set"), flags=("--smoke",))
 ICTUNE = sys.argv[sys.argv.index("--ictune") + 1] if "--ictune" in sys.argv else "build/tools/ictune"
 WORK = "bench/work"
 

@@ -1,0 +1,29 @@
+"""cliargs.py - the benchmarks' command lines checked before anything runs:
+--help prints the script's docstring, and an argument the script does not
+take is an error (a typo must not start an hour-long run with defaults).
+
+    cliargs.check(__doc__, valued=("--ictune",), flags=("--smoke",))
+"""
+import os
+import sys
+
+
+def check(doc, valued=(), flags=(), argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    name = os.path.basename(sys.argv[0])
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in ("-h", "--help"):
+            print(doc.strip())
+            sys.exit(0)
+        if a in valued:
+            if i + 1 >= len(argv) or argv[i + 1].startswith("--"):
+                sys.exit(f"{name}: {a} needs a value (see --help)")
+            if a == "--set" and "=" not in argv[i + 1]:
+                sys.exit(f"{name}: --set {argv[i + 1]}: expected KEY=VALUE")
+            i += 2
+        elif a in flags:
+            i += 1
+        else:
+            sys.exit(f"{name}: unknown argument '{a}' (see --help)")

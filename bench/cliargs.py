@@ -3,14 +3,17 @@
 take is an error (a typo must not start an hour-long run with defaults).
 
     cliargs.check(__doc__, valued=("--ictune",), flags=("--smoke",))
+
+With keyvalue=True, bare KEY=VALUE words are taken too and returned.
 """
 import os
 import sys
 
 
-def check(doc, valued=(), flags=(), argv=None):
+def check(doc, valued=(), flags=(), keyvalue=False, argv=None):
     argv = sys.argv[1:] if argv is None else argv
     name = os.path.basename(sys.argv[0])
+    sets = []
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -25,5 +28,10 @@ def check(doc, valued=(), flags=(), argv=None):
             i += 2
         elif a in flags:
             i += 1
+        elif keyvalue and "=" in a and not a.startswith("-"):
+            sets.append(a)
+            i += 1
         else:
-            sys.exit(f"{name}: unknown argument '{a}' (see --help)")
+            want = "one of " + ", ".join(sorted(valued + flags)) + (" or KEY=VALUE" if keyvalue else "")
+            sys.exit(f"{name}: unknown argument '{a}', expected {want} (see --help)")
+    return sets

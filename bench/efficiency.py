@@ -37,11 +37,11 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cliargs  # noqa: E402
-import tempfile
-import time
 
 CHECKPOINTS = [25, 50, 100, 200, 400, 800]
 ALL_SPACES = ["gemm_RTX_3090", "convolution_milo_A100", "convolution_milo_A4000",

@@ -12,10 +12,10 @@ import random
 import resource
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cliargs  # noqa: E402
-import time
 
 ICTUNE = sys.argv[sys.argv.index("--ictune") + 1] if "--ictune" in sys.argv else "build/tools/ictune"
 WORK = "bench/work"

@@ -29,6 +29,7 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cliargs  # noqa: E402
 import efficiency as E  # noqa: E402
 
 CHECKED = 4    # E.CHECKPOINTS' first four (25, 50, 100, 200); the last is 800
@@ -40,23 +41,10 @@ def job(j):
 
 
 def main():
+    sets = cliargs.check(__doc__, valued=("--ictune", "--seeds", "--seed0", "--par", "--per-seed"),
+                         keyvalue=True)
     E.ICTUNE = E.arg("--ictune", "build-bench/tools/ictune")
     seeds, seed0, par = int(E.arg("--seeds", "20")), int(E.arg("--seed0", "1")), int(E.arg("--par", "2"))
-    skip = {"--ictune", "--seeds", "--seed0", "--par", "--per-seed"}
-    sets, a = [], sys.argv[1:]
-    i = 0
-    while i < len(a):
-        if a[i] in skip:
-            i += 2
-            continue
-        if a[i] in ("-h", "--help"):
-            print(__doc__)
-            sys.exit(0)
-        if "=" not in a[i] or a[i].startswith("-"):
-            sys.exit("sweep.py: '%s': expected KEY=VALUE or one of %s (see --help)"
-                     % (a[i], ", ".join(sorted(skip))))
-        sets.append(a[i])
-        i += 1
     per = E.arg("--per-seed", None)
     cells = end_ok = 0
     dmean = 0.0

@@ -49,8 +49,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import async_peers  # noqa: E402
 import cliargs  # noqa: E402
 
-
-cliargs.check(__doc__, valued=("--ictune", "--set"), flags=("--smoke",))
 ICTUNE = sys.argv[sys.argv.index("--ictune") + 1] if "--ictune" in sys.argv else "build/tools/ictune"
 WORK = "bench/work"
 
@@ -153,6 +151,7 @@ def med(ts, unit):
 
 
 def main():
+    cliargs.check(__doc__, valued=("--ictune", "--set"), flags=("--smoke",))
     os.makedirs(WORK, exist_ok=True)
     write_reference()
     write_valley()

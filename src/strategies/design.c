@@ -1,6 +1,9 @@
 /* design.c - the greedy maximin design of design.h. The pool is 32
  * candidates a point (at least 512), drawn uniformly from the feasible
- * points without repeats; the whole space when it is no larger. */
+ * points without repeats; the whole space when it is no larger. Distances
+ * are measured on positions warped toward each parameter's middle (ENDS),
+ * so the design takes a parameter's two ends and its middle before the
+ * values between them. */
 #include "design.h"
 
 #include <errno.h>
@@ -21,6 +24,29 @@ size_t ict__design_size(const ict_space_t *s)
         n = 24;
     uint64_t half = ict_space_size(s) / 2;
     return n > half ? (size_t)half : n;
+}
+
+/* The warp of the design's positions: x in [0, 1] becomes
+ * 1/2 + sign(u) |u|^ENDS / 2 with u = 2x - 1, which keeps the two ends and
+ * the middle and draws the values between toward the middle. The optima
+ * of the measured GPU-kernel spaces often lie at an end of several
+ * parameters at once (the smallest block height, the largest tile, a flag
+ * off), and a design that tries those ends finds them sooner: over seeds
+ * 41-140 of benchmark (a), 1 (no warp) / 2 / 3 measured 25 / 29 / 29 cells
+ * at or above TPE (docs/algorithm.md). */
+#define ENDS 3
+
+static double warp(double x)
+{
+    double u = 2 * x - 1;
+    return 0.5 + 0.5 * copysign(pow(fabs(u), ENDS), u);
+}
+
+static void warped(const ict_space_t *s, uint64_t flat, int32_t *idx, double *out)
+{
+    ict__scaled(s, flat, idx, out);
+    for (size_t a = 0; a < ict_space_dims(s); a++)
+        out[a] = warp(out[a]);
 }
 
 static double dist2(const double *a, const double *b, size_t D)
@@ -82,11 +108,11 @@ int ict__design(const ict_space_t *s, size_t n, uint64_t seed,
     }
     if (!rc) {
         for (size_t i = 0; i < np; i++) {
-            ict__scaled(s, pool[i], idx, px + i * Dm);
+            warped(s, pool[i], idx, px + i * Dm);
             md[i] = INFINITY;
         }
         for (size_t i = 0; i < nfixed; i++) {
-            ict__scaled(s, fixed[i], idx, c);
+            warped(s, fixed[i], idx, c);
             for (size_t j = 0; j < np; j++)
                 md[j] = fmin(md[j], dist2(px + j * Dm, c, D));
         }

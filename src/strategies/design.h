@@ -21,8 +21,10 @@ void ict__scaled(const ict_space_t *s, uint64_t flat, int32_t *idx, double *out)
 /* n more points, distinct, feasible (feasible may be NULL), other than
  * the nfixed given ones, spread by greedy maximin over a seeded pool of
  * random candidates: each next point is the candidate farthest (squared
- * distance in value indices scaled to [0, 1] per parameter) from every
- * point chosen or fixed; ties go to the earlier candidate. *nout may be
+ * distance in value indices scaled to [0, 1] per parameter, then warped
+ * so that the two ends and the middle of each parameter stand apart from
+ * the values between) from every point chosen or fixed; ties go to the
+ * earlier candidate. *nout may be
  * less than n when the pool is smaller. */
 int ict__design(const ict_space_t *s, size_t n, uint64_t seed,
                 int (*feasible)(void *, uint64_t), void *ud,

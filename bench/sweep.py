@@ -17,8 +17,8 @@ median fraction of optimum, + where it is at or above TPE's median, and
 cells of 32 ("cells": what benchmark (a) reports) and the sum of the mean
 differences ("dmean"). A median over 20 seeds moves by a cell or two with
 the seeds (the default of 2026-12-07, with the design's warp: 28 cells
-on seeds 1-20, 29 on 41-140, 29 on 141-240; without it 24, 25, 28); dmean over many seeds is the steadier figure to
-choose by, and a choice made on some seeds is to be checked on others
+on seeds 1-20, 29 on 41-140, 29 on 141-240; without it 24, 25, 28);
+dmean over many seeds is the steadier figure to choose by, and a choice made on some seeds is to be checked on others
 (--seed0 41 --seeds 100): the defaults chosen on seeds 1-40 had 27 cells
 on seeds 1-20 and 24 on seeds 41-140."""
 import glob

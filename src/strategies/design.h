@@ -14,8 +14,8 @@
 size_t ict__design_size(const ict_space_t *s);
 
 /* The point at flat as positions scaled to [0, 1] per parameter (0 for a
- * parameter with one value): the distance of the design and of dsice's
- * restarts. idx: D scratch entries. */
+ * parameter with one value): the distance of dsice's restarts, and the
+ * design's before its warp (design.c). idx: D scratch entries. */
 void ict__scaled(const ict_space_t *s, uint64_t flat, int32_t *idx, double *out);
 
 /* n more points, distinct, feasible (feasible may be NULL), other than
@@ -24,8 +24,7 @@ void ict__scaled(const ict_space_t *s, uint64_t flat, int32_t *idx, double *out)
  * distance in value indices scaled to [0, 1] per parameter, then warped
  * so that the two ends and the middle of each parameter stand apart from
  * the values between) from every point chosen or fixed; ties go to the
- * earlier candidate. *nout may be
- * less than n when the pool is smaller. */
+ * earlier candidate. *nout may be less than n when the pool is smaller. */
 int ict__design(const ict_space_t *s, size_t n, uint64_t seed,
                 int (*feasible)(void *, uint64_t), void *ud,
                 const uint64_t *fixed, size_t nfixed, uint64_t *out,

@@ -13,7 +13,8 @@
  * Ours, on by default (docs/algorithm.md says why, with figures):
  * - start: design. The first stage is the centre and a seeded maximin
  *   design over the feasible points, each parameter's ends and middle
- *   first (design.c); the search starts from the best of it. start: centre is the specified start.
+ *   first (design.c); the search starts from the best of it. start:
+ *   centre is the specified start.
  * - line_order: predicted. An additive model of every result (model.c)
  *   orders a round's lines by the best value it predicts on each, and the
  *   lines are searched in waves of `wave` lines: after a wave the base

@@ -5,6 +5,15 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer.
 set -eu
 cd "$(dirname "$0")/.."
+case "${1:-}${2:+ $2}" in
+"" | --test) ;;
+-h | --help)
+    sed -n '2,5s/^# //p' "$0"
+    exit 0 ;;
+*)
+    echo "setup: unknown argument '$*', expected nothing or --test (see --help)" >&2
+    exit 2 ;;
+esac
 
 PKGS="gcc libc6-dev pkg-config meson ninja-build libopenmpi-dev openmpi-bin
 libhdf5-dev zlib1g-dev hdf5-tools libhwloc-dev hwloc libyaml-dev gnuplot-nox python3

@@ -3,7 +3,12 @@
 multivariate TPE, for choosing defaults.
 
 usage: /usr/bin/python3 bench/sweep.py [--ictune PATH] [--seeds 20]
-           [--seed0 1] [--par 2] [--per-seed SPACE:K] [KEY=VALUE ...]
+           [--seed0 1] [--par 2] [--per-seed SPACE:K] [--spaces A,B,...]
+           [KEY=VALUE ...]
+
+--spaces: other spaces of bench/work than the eight (for example the
+subspaces bench/subspace.py cuts, whose TPE curves efficiency.py
+--spaces makes).
 
 --per-seed SPACE:K: only that space; the fraction of optimum after K
 evaluations for every seed, sorted, then TPE's, each with its median.
@@ -14,8 +19,8 @@ at 25, 50, 100 and 200 evaluations with the TPE curves benchmark (a) keeps
 in bench/work/optuna/ (run `sh bench/run.sh a` first). Prints per space the
 median fraction of optimum, + where it is at or above TPE's median, and
 (in brackets) the mean fraction less TPE's mean; then the count of such
-cells of 32 ("cells": what benchmark (a) reports) and the sum of the mean
-differences ("dmean"). A median over 20 seeds moves by a cell or two with
+cells (of 32 on the eight spaces: "cells", what benchmark (a) reports)
+and the sum of the mean differences ("dmean"). A median over 20 seeds moves by a cell or two with
 the seeds (the default of 2026-12-07, with the design's warp: 28 cells
 on seeds 1-20, 29 on 41-140, 29 on 141-240; without it 24, 25, 28);
 dmean over many seeds is the steadier figure to choose by, and a choice made on some seeds is to be checked on others
@@ -41,7 +46,8 @@ def job(j):
 
 
 def main():
-    sets = cliargs.check(__doc__, valued=("--ictune", "--seeds", "--seed0", "--par", "--per-seed"),
+    sets = cliargs.check(__doc__, valued=("--ictune", "--seeds", "--seed0", "--par", "--per-seed",
+                                                 "--spaces"),
                          keyvalue=True)
     E.ICTUNE = E.arg("--ictune", "build-bench/tools/ictune")
     seeds, seed0, par = int(E.arg("--seeds", "20")), int(E.arg("--seed0", "1")), int(E.arg("--par", "2"))
@@ -49,7 +55,8 @@ def main():
     cells = end_ok = 0
     dmean = 0.0
     with multiprocessing.Pool(par) as pool:
-        for space in [per.split(":")[0]] if per else E.ALL_SPACES:
+        spaces = E.arg("--spaces", ",".join(E.ALL_SPACES)).split(",")
+        for space in [per.split(":")[0]] if per else spaces:
             _, _, table = E.load_table(space)
             opt = min(v for v in table.values() if v is not None)
             tpe = [json.load(open(f)) for f in
@@ -80,8 +87,9 @@ def main():
             end = statistics.median(f[-1] for f in ours)
             end_ok += end >= 0.99
             print("%-24s %s end %.3f" % (space, " ".join(out), end), flush=True)
-    print("cells %d/32  dmean %+.3f  within 1 %% at 800: %d/8  (seeds %d-%d, %s)"
-          % (cells, dmean, end_ok, seed0, seed0 + seeds - 1, " ".join(sets) or "defaults"))
+    print("cells %d/%d  dmean %+.3f  within 1 %% at 800: %d/%d  (seeds %d-%d, %s)"
+          % (cells, CHECKED * len(spaces), dmean, end_ok, len(spaces), seed0, seed0 + seeds - 1,
+             " ".join(sets) or "defaults"))
 
 
 if __name__ == "__main__":

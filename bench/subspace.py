@@ -24,34 +24,28 @@ import cliargs  # noqa: E402
 import efficiency as E  # noqa: E402
 
 
-def number(s):
-    try:
-        return float(s)
-    except ValueError:
-        return None
-
-
 def cut(space):
-    with open(os.path.join(E.WORK, space + ".csv")) as f:
-        rows = list(csv.reader(f))
-    head, rows = rows[0], rows[1:]
-    ti = head.index("time")
-    good = [r for r in rows if number(r[ti]) is not None]
-    opt = min(good, key=lambda r: number(r[ti]))
+    if not os.path.exists(os.path.join(E.WORK, space + ".csv")):
+        sys.exit("subspace: no %s.csv in %s: run `sh bench/run.sh a` first" % (space, E.WORK))
+    keys, _, table = E.load_table(space)
+    valid = {k: v for k, v in table.items() if v is not None}
+    opt = min(valid, key=valid.get)
     choice = None
-    for i in range(ti):
-        values = set(r[i] for r in rows)
-        if not 2 <= len(values) <= 4:
+    for i in range(len(keys)):
+        if not 2 <= len(set(k[i] for k in table)) <= 4:
             continue
-        rest = [r for r in good if r[i] != opt[i]]
-        if 3 * len(rest) < len(good):
+        rest = [v for k, v in valid.items() if k[i] != opt[i]]
+        if 3 * len(rest) < len(valid):
             continue
-        ratio = number(opt[ti]) / min(number(r[ti]) for r in rest)
+        ratio = valid[opt] / min(rest)
         if choice is None or ratio < choice[0] - 1e-12:
             choice = (ratio, i)
     if choice is None:
         sys.exit("subspace: %s has no parameter to cut" % space)
     ratio, i = choice
+    with open(os.path.join(E.WORK, space + ".csv")) as f:
+        rows = list(csv.reader(f))
+    head, rows = rows[0], rows[1:]
     name = space + "_sub"
     with open(os.path.join(E.WORK, name + ".csv"), "w", newline="") as f:
         w = csv.writer(f)

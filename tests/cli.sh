@@ -1,6 +1,6 @@
 #!/bin/sh
 # cli.sh ICTUNE - the command line: help, version, exit codes, `check` on the
-# shipped configs, `simulate` on the shipped real spaces (identical traces
+# shipped configs, setup.sh's arguments, `simulate` on the shipped real spaces (identical traces
 # for 1 and 64 workers and shuffled delivery), and the Kernel Tuner
 # converter. Run from tests/.
 ictune=$1
@@ -21,6 +21,13 @@ ok "unknown command: exit 2 and one ictune: line" '[ $rc = 2 ] && [ "$(grep -c "
 ok "no command: exit 2" '[ $rc = 2 ]'
 "$ictune" check > /dev/null 2>&1; rc=$?
 ok "check without CONFIG: exit 2" '[ $rc = 2 ]'
+# tools/setup.sh checks its arguments before it installs anything
+sh ../tools/setup.sh --help > "$tmp/o" 2>&1; rc=$?
+ok "setup.sh --help: exit 0 with usage" '[ $rc = 0 ] && grep -q "^setup.sh \[--test\]" "$tmp/o"'
+for a in --tset "--help x"; do   # never --test: an old setup.sh would run this suite again
+    sh ../tools/setup.sh $a > "$tmp/o" 2>&1; rc=$?
+    ok "setup.sh $a: exit 2, names it" '[ $rc = 2 ] && grep -q "unknown argument .$a." "$tmp/o" && ! grep -q installing "$tmp/o"'
+done
 
 # The reference config: 13,310 combinations and the four tuned parameters.
 "$ictune" check ../configs/dbpn.yaml > "$tmp/dbpn" 2>&1; rc=$?

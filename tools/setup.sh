@@ -4,7 +4,6 @@
 # build with warnings as errors, then the unit suite again under
 # AddressSanitizer and UndefinedBehaviorSanitizer.
 set -eu
-cd "$(dirname "$0")/.."
 case "${1:-}${2:+ $2}" in
 "" | --test) ;;
 -h | --help)
@@ -14,6 +13,7 @@ case "${1:-}${2:+ $2}" in
     echo "setup: unknown argument '$*', expected nothing or --test (see --help)" >&2
     exit 2 ;;
 esac
+cd "$(dirname "$0")/.."
 
 PKGS="gcc libc6-dev pkg-config meson ninja-build libopenmpi-dev openmpi-bin
 libhdf5-dev zlib1g-dev hdf5-tools libhwloc-dev hwloc libyaml-dev gnuplot-nox python3
